@@ -1,0 +1,36 @@
+// The demo's relay, mounted at /relay on the shop's origin, forwarding to the local Quarticon and Aqurate
+// stand-ins with their demo keys (which no page ever sees). Its outbox is a fresh SQLite file per run.
+import { mkdtempSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRelayConfig } from '../src/relay/config';
+import { createRelay } from '../src/relay/handler';
+import { AQURATE_DEMO_TOKEN } from './standins/aqurate';
+import { QUARTICON_DEMO_CUSTOMER, QUARTICON_DEMO_KEY } from './standins/quarticon';
+import type { StandIn } from './standins/types';
+
+export function demoRelay(standIns: { [name: string]: StandIn }): (req: IncomingMessage, res: ServerResponse) => void {
+  const { quarticon, aqurate } = standIns;
+  const config = readRelayConfig(process.env, {
+    // The demo's router strips "/relay" from req.url before the handler sees it.
+    basePath: '',
+    dbPath: join(mkdtempSync(join(tmpdir(), 'shoptrack-demo-relay-')), 'relay.sqlite'),
+    quarticonUrl: quarticon.url,
+    quarticonCustomer: QUARTICON_DEMO_CUSTOMER,
+    quarticonApiKey: QUARTICON_DEMO_KEY,
+    aqurateUrl: aqurate.url,
+    aqurateToken: AQURATE_DEMO_TOKEN,
+    // One shopper clicking fast, or a browser test, is far below this.
+    rateLimitPerMinute: 6000,
+    rateLimitBurst: 600,
+  });
+  const relay = createRelay(config);
+  // The demo closes its stand-ins when it stops; the relay that sends to them stops with them.
+  const close = aqurate.close.bind(aqurate);
+  (aqurate as { close: () => Promise<void> }).close = async () => {
+    await relay.close();
+    await close();
+  };
+  return relay.handle;
+}

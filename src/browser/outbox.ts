@@ -1,0 +1,224 @@
+// The outbox: every event is written here before it is sent, and leaves only when its destination has
+// acknowledged it or refused it for good. One tab of the shop sends at a time (a lock shared by the
+// tabs is held for the whole round), so no two tabs send the same entry.
+import { stringify } from '../events/json';
+import type { TrackedEvent } from '../events/types';
+import type { Destination, SendResult } from './destination';
+import type { Entry, Store } from './store';
+import { KEEPALIVE_BUDGET } from './transport';
+
+/** Retry backoff: 1 s doubling to 5 min, with ±50 % jitter so tabs and shoppers do not retry in step. */
+export const BACKOFF_BASE_MS = 1000;
+export const BACKOFF_MAX_MS = 5 * 60 * 1000;
+/** An entry sent at once, outside the lock, is not due for others before this: longer than a request may take. */
+export const LEASE_MS = 30 * 1000;
+/** Entries older than this are dropped (and counted): DataCue logs browser events at receipt. */
+export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+/** The outbox holds at most this many entries; past it the oldest are dropped and counted. */
+export const MAX_ENTRIES = 2000;
+/** Bytes of a batch past which it is split (the keepalive budget, with room for headers). */
+export const BATCH_BYTES = KEEPALIVE_BUDGET - 4096;
+
+export interface Stats {
+  waiting: number;
+  sent: number;
+  retried: number;
+  dropped: number;
+}
+
+export interface OutboxDeps {
+  store: Store;
+  dests: Destination[];
+  /** This page load's id: entries deferred by this page are held until the next one. */
+  page: string;
+  /** Refused for good, or dropped by the bounds. */
+  onError: (err: Error, t?: TrackedEvent) => void;
+  /** Runs `fn` while no other tab of the shop runs it (Web Locks where they exist). */
+  lock?: <T>(fn: () => Promise<T>) => Promise<T>;
+  random?: () => number;
+}
+
+export const backoff = (tries: number, random: number): number =>
+  Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (tries - 1)) * (0.5 + random);
+
+export function createOutbox(deps: OutboxDeps) {
+  const { store, page, onError, dests } = deps;
+  const now = Date.now;
+  const random = deps.random || Math.random;
+  const lock = deps.lock || ((fn) => fn());
+  const dest = (name: string) => dests.find((d) => d.name == name);
+  const stats = { sent: 0, retried: 0, dropped: 0 };
+  /** Entries this tab holds and has not seen resolved: what it hands over at pagehide. */
+  const mine = new Map<string, Entry>();
+  const inFlight = new Set<string>();
+  let writing: Entry[] = [];
+  let written: Promise<void> | undefined;
+  let flushing: Promise<void> | undefined;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const drop = (e: Entry, why: string) => {
+    stats.dropped++;
+    mine.delete(e.k);
+    onError(new Error(why), e.t);
+  };
+
+  /** Splits entries of one destination into requests: by count, by bytes, and solos alone. */
+  const batches = (d: Destination, es: Entry[]): Entry[][] => {
+    const out: Entry[][] = [];
+    let cur: Entry[] = [];
+    let bytes = 0;
+    for (const e of es) {
+      const size = stringify(e.t).length;
+      if (e.solo || !cur.length || cur.length >= d.max || (bytes += size) > BATCH_BYTES) {
+        out.push((cur = [e]));
+        bytes = e.solo ? Infinity : size;
+      } else cur.push(e);
+    }
+    return out;
+  };
+
+  const sendBatch = async (d: Destination, batch: Entry[], keepalive?: boolean): Promise<SendResult> => {
+    batch.map((e) => inFlight.add(e.k));
+    const r = await d.send(
+      batch.map((e) => e.t),
+      !!keepalive,
+    );
+    const t = now();
+    const done: string[] = [];
+    const keep: Entry[] = [];
+    batch.map((e, i) => {
+      const o = r.outcomes[i] || 'retry';
+      inFlight.delete(e.k);
+      if (o == 'retry') {
+        stats.retried++;
+        e.at = t + Math.max(backoff(++e.n, random()), r.retryAfter || 0);
+        keep.push(e);
+      } else if (o != 'ok' && batch[1]) {
+        // One refused event must not cost the others of its batch: each goes alone from now on.
+        e.solo = 1;
+        keep.push(e);
+      } else {
+        o == 'ok' ? (stats.sent++, mine.delete(e.k)) : drop(e, o.error);
+        done.push(e.k);
+      }
+    });
+    if (done[0]) await store.del(done);
+    if (keep[0]) await store.put(keep);
+    return r;
+  };
+
+  /** The due entries, oldest first; past the bounds, the oldest are dropped. */
+  const due = async () => {
+    const t = now();
+    const all = (await store.all()).sort((a, b) => a.t.ts - b.t.ts);
+    const gone: string[] = [];
+    const ready: Entry[] = [];
+    let next = Infinity;
+    const over = all.length - MAX_ENTRIES;
+    all.map((e, i) => {
+      if (i < over || t - e.t.ts > MAX_AGE_MS) {
+        gone.push(e.k);
+        drop(e, 'outbox full or event older than 7 days: dropped');
+      } else if (e.hold != page && dest(e.d) && !inFlight.has(e.k)) {
+        // (Otherwise deferred to the next page, for a destination this page lacks, or being sent.)
+        if (e.at > t) next = Math.min(next, e.at);
+        else ready.push(e), mine.set(e.k, e);
+      }
+    });
+    if (gone[0]) await store.del(gone);
+    return { ready, next };
+  };
+
+  const schedule = (at: number) => {
+    if (at < Infinity) {
+      clearTimeout(timer);
+      timer = setTimeout(flush, at - now());
+    }
+  };
+
+  /** Groups entries by destination and sends each group in batches; `keepalive` at unload. */
+  const send = (es: Entry[], keepalive?: boolean, budget = KEEPALIVE_BUDGET) =>
+    Promise.all(
+      dests.map(async (d) => {
+        for (const b of batches(d, es.filter((e) => e.d == d.name))) {
+          if (!keepalive) await sendBatch(d, b);
+          else if (d.beacon) d.beacon(b.map((e) => e.t));
+          else if ((budget -= stringify(b.map((e) => e.t)).length) > 0) sendBatch(d, b, true);
+        }
+      }),
+    );
+
+  const run = () =>
+    lock(async () => {
+      do {
+        again = false;
+        await written;
+        const { ready, next } = await due();
+        await send(ready);
+        ready[0] ? (again = true) : schedule(next);
+      } while (again);
+    });
+
+  /** Sends every due entry; concurrent calls share one run, and a call during a run asks for another. */
+  function flush(): Promise<void> {
+    if (flushing) again = true;
+    else flushing = run().catch(onError).finally(() => (flushing = undefined));
+    return flushing!;
+  }
+
+  return {
+    /** Counts of this page: sent, retried, dropped (the tracker adds what is waiting). */
+    stats: () => ({ ...stats }),
+
+    /**
+     * Writes events to the outbox. Every call in the same tick shares one IndexedDB transaction.
+     * `lease` keeps other tabs off them while this one sends them at once; `hold` defers them to the next page.
+     */
+    add(ts: TrackedEvent[], opts: { hold?: boolean; lease?: boolean } = {}): { entries: Entry[]; written: Promise<void> } {
+      const t = now();
+      const entries: Entry[] = [];
+      for (const ev of ts)
+        for (const d of dests)
+          if (d.accepts(ev)) {
+            const e: Entry = { k: d.name + ':' + ev.id, d: d.name, t: ev, n: 0, at: t };
+            if (opts.hold) e.hold = page;
+            if (opts.lease) e.at = t + LEASE_MS;
+            entries.push(e);
+            mine.set(e.k, e);
+          }
+      if (!writing.length)
+        written = Promise.resolve().then(() => {
+          const batch = writing;
+          writing = [];
+          return store.put(batch);
+        });
+      writing.push(...entries);
+      return { entries, written: written! };
+    },
+
+    /** Sends one leased entry at once and returns its destination's answer. */
+    async now(e: Entry): Promise<unknown> {
+      const r = await sendBatch(dest(e.d)!, [e]);
+      // A failure has set a retry time; until then the entry waits like any other.
+      if (r.outcomes[0] != 'ok') schedule(e.at);
+      return r.answer;
+    },
+
+    flush,
+
+    /**
+     * The page is going away (pagehide, or hidden, after which it may be killed unseen): hand what this
+     * tab holds to the browser. Beacons for destinations that deduplicate, keepalive fetches within
+     * the browser's budget for the others. Entries stay until acknowledged.
+     */
+    unload(): void {
+      send(
+        [...mine.values()].filter((e) => e.hold != page && !inFlight.has(e.k)),
+        true,
+      ).catch(onError);
+    },
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

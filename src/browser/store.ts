@@ -1,0 +1,74 @@
+// Where the outbox keeps its entries: IndexedDB through idb-keyval, with memory as the fallback where
+// IndexedDB is missing, refuses to open (private modes) or hangs (Safari 14, idb-keyval issue 120).
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import type { TrackedEvent } from '../events/types';
+
+/** One event on its way to one destination. */
+export interface Entry {
+  /** `${dest}:${event id}`: the store's key. */
+  k: string;
+  /** The destination's name. */
+  d: string;
+  t: TrackedEvent;
+  /** Failed attempts so far. */
+  n: number;
+  /** Not to be sent before this time (ms). */
+  at: number;
+  /** Deferred: held while the page with this id is open (`track(e, true)`). */
+  hold?: string;
+  /** Refused inside a batch once: sent alone from now on, so one bad event holds back no other. */
+  solo?: 1;
+}
+
+export interface Store {
+  all(): Promise<Entry[]>;
+  put(entries: Entry[]): Promise<void>;
+  del(keys: string[]): Promise<void>;
+}
+
+export const DB_NAME = 'shoptrack';
+/** How long an IndexedDB call may take before the store is taken for broken. */
+export const IDB_TIMEOUT_MS = 3000;
+
+export function memoryStore(): Store {
+  const m = new Map<string, Entry>();
+  return {
+    all: async () => [...m.values()],
+    put: async (es) => void es.map((e) => m.set(e.k, e)),
+    del: async (ks) => void ks.map((k) => m.delete(k)),
+  };
+}
+
+/**
+ * The outbox in IndexedDB. A call that fails or hangs (Safari 14's first open, idb-keyval issue 120)
+ * drops the cached connection and opens the database again ("Connection to Indexed Database server
+ * lost" leaves it dead); when that fails too, or IndexedDB is missing or refused (private modes), the
+ * store moves to memory for good and says so through `onFallback`. Entries IndexedDB still holds are
+ * sent by the next page that can open it.
+ */
+export function idbStore(onFallback: (err: unknown) => void = () => {}): Store {
+  let db: UseStore | undefined;
+  let mem: Store | undefined;
+  const run = async <T>(op: (s: UseStore) => Promise<T>, fallback: (m: Store) => Promise<T>): Promise<T> => {
+    for (let tries = 0; !mem; tries++)
+      try {
+        db ||= createStore(DB_NAME, 'outbox');
+        return await new Promise<T>((resolve, reject) => {
+          setTimeout(() => reject(new Error('IndexedDB hung')), IDB_TIMEOUT_MS);
+          op(db!).then(resolve, reject);
+        });
+      } catch (err) {
+        db = undefined;
+        if (tries) onFallback(err), (mem = memoryStore());
+      }
+    return fallback(mem);
+  };
+  // idb-keyval's store, used directly: one transaction per call, every browser here has getAll.
+  const write = (fn: (os: IDBObjectStore) => void) => (s: UseStore) =>
+    s('readwrite', (os) => (fn(os), promisifyRequest(os.transaction)));
+  return {
+    all: () => run((s) => s('readonly', (os) => promisifyRequest(os.getAll() as IDBRequest<Entry[]>)), (m) => m.all()),
+    put: (es) => run(write((os) => es.map((e) => os.put(e, e.k))), (m) => m.put(es)),
+    del: (ks) => run(write((os) => ks.map((k) => os.delete(k))), (m) => m.del(ks)),
+  };
+}

@@ -1,0 +1,191 @@
+// The public API: window.shoptrack, also installed as window.datacue (a drop-in for DataCue's script).
+import { nanoid } from 'nanoid';
+import { stringify } from '../events/json';
+import type { Dict, ShopEvent, TrackedEvent } from '../events/types';
+import { ShoptrackError, validateEvent } from '../events/validate';
+import { answersWithRecs } from '../vendors/datacue';
+import { CONSENTS, type Config, type Consent, readConfig } from './config';
+import { datacue } from './dest-datacue';
+import type { Destination } from './destination';
+import { relay } from './dest-relay';
+import { createIdentity } from './identity';
+import { createOutbox, type Stats } from './outbox';
+import { pageEvents } from './page';
+import { attempt } from './attempt';
+import { type Store, idbStore, memoryStore } from './store';
+
+export const VERSION = '0.1.0';
+/** Order ids already tracked by this browser, so that reloading a confirmation page counts no order twice. */
+const ORDERS_KEY = 'stk_orders';
+const ORDERS_KEPT = 20;
+/** Events deferred to the next page (`track(e, true)`), at most this many. */
+const HELD_KEY = 'stk_held';
+const MAX_HELD = 100;
+
+export interface TrackerOptions {
+  /** The outbox's store; IndexedDB (falling back to memory) when not given. */
+  store?: Store;
+  /** Track the config's page events at once (the script tag does; tests and bundlers may not). */
+  auto?: boolean;
+  /** More destinations, beside DataCue and the relay the config names. */
+  destinations?: Destination[];
+}
+
+export interface Tracker {
+  init(apiKey: string): void;
+  identify(userId: string | number | null, profile?: Dict): void;
+  track(event: ShopEvent, defer?: boolean): Promise<unknown>;
+  flush(): Promise<void>;
+  consent(state: Consent): Promise<void>;
+  stats(): Promise<Stats>;
+  /** Called with every recommendation answer (DataCue's page views and searches); widgets listen here. */
+  onAnswer(fn: (answer: unknown, event: ShopEvent) => void): void;
+  readonly config: Config;
+  readonly version: string;
+  /** The anonymous id, read-only: the widgets pass it to the relay's recommendation requests. */
+  readonly anonymousId: string;
+}
+
+// Captured when the script loads, before a page's later patches can reach it.
+const parse = JSON.parse;
+
+/** A console warning; a console that throws is not worth breaking the page for. */
+export const warn = (msg: string): void => attempt(() => console.warn('[shoptrack] ' + msg));
+
+/** A JSON list kept in localStorage ([] when absent, refused or garbled). */
+const list = (key: string): unknown[] => attempt(() => parse(localStorage.getItem(key) || '[]')) || [];
+/** Writes a list; false when storage refused it. */
+const save = (key: string, items: unknown[]): boolean => !!attempt(() => (localStorage.setItem(key, stringify(items)), 1));
+
+export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker {
+  const cfg = readConfig(raw, (e) => warn(e.message));
+  const report = (err: Error, ev?: unknown) => {
+    warn(err.message);
+    // The shop's own hook failing is its problem, not the page's.
+    attempt(() => cfg.onError?.(err, ev));
+  };
+  let consent = cfg.consent;
+  const granted = () => consent == 'granted';
+  const id = createIdentity(granted(), cfg.cookieDomain);
+  id.uid = cfg.userId;
+  const listeners: ((answer: unknown, e: ShopEvent) => void)[] = [];
+
+  const persistent = (): Store => opts.store || idbStore((err) => warn('IndexedDB failed, using memory: ' + err));
+  // While consent is pending nothing is written anywhere: the outbox lives in memory.
+  let mem = memoryStore();
+  let current = granted() ? persistent() : mem;
+
+  const dests: Destination[] = [];
+  const dc = (key: string) => datacue(cfg.eventsUrl, key, parse);
+  if (cfg.apiKey) dests.push(dc(cfg.apiKey));
+  if (cfg.relayUrl) dests.push(relay(cfg.relayUrl, parse));
+  dests.push(...(opts.destinations || []));
+
+  const locks = navigator.locks;
+  const outbox = createOutbox({
+    store: { all: () => current.all(), put: (es) => current.put(es), del: (ks) => current.del(ks) },
+    dests,
+    page: nanoid(),
+    onError: report,
+    lock: locks && ((fn) => locks.request('shoptrack-outbox', fn) as never),
+  });
+
+  // What earlier pages deferred: into the outbox, to be sent from this page.
+  if (granted()) {
+    const held = list(HELD_KEY) as TrackedEvent[];
+    attempt(() => localStorage.removeItem(HELD_KEY));
+    if (held[0]) outbox.add(held);
+  }
+
+  async function track(input: ShopEvent, defer?: boolean): Promise<unknown> {
+    const e = validateEvent(input);
+    if (consent == 'denied') return;
+    const ts = Date.now();
+    // Fields left undefined are not stored in the JSON sent.
+    const t: TrackedEvent = {
+      id: nanoid(), ts, aid: id.aid, sid: id.session(ts), uid: id.uid, profile: id.profile,
+      url: location.href, ref: document.referrer || undefined, page: cfg.pageType, e,
+    };
+    // A deferred event usually comes right before a navigation, which can abort an IndexedDB write still
+    // in progress: it goes to localStorage synchronously, and the next page moves it to the outbox
+    // (or, where storage is refused, it is held in the outbox until the next page).
+    if (defer && granted() && save(HELD_KEY, list(HELD_KEY).concat(t).slice(-MAX_HELD))) return;
+    // Events whose answer the page needs go at once; if that fails they wait like any other.
+    const now = !defer && granted() && answersWithRecs(e);
+    const { entries, written } = outbox.add([t], { hold: defer, lease: now });
+    await written;
+    if (!now) return void (granted() && !defer && outbox.flush());
+    let answer: unknown;
+    for (const entry of entries) {
+      const a = await outbox.now(entry);
+      if (entry.d == 'dc') answer = a;
+    }
+    if (answer) for (const fn of listeners) attempt(() => fn(answer, e));
+    return answer;
+  }
+
+  const api: Tracker = {
+    version: VERSION,
+    config: cfg,
+    init(apiKey) {
+      if (typeof apiKey != 'string' || !apiKey) report(new ShoptrackError('init(apiKey)', 'must be a non-empty string'));
+      else if (!cfg.apiKey) dests.unshift(dc((cfg.apiKey = apiKey)));
+    },
+    identify(userId, profile) {
+      id.uid = userId == null || userId === '' ? null : '' + userId;
+      if (profile && typeof profile == 'object') id.profile = profile;
+    },
+    // An async function never throws: an invalid event is a rejected promise naming the field and the rule.
+    track: (event, defer) =>
+      track(event, defer).catch((err) => {
+        if (!(err instanceof ShoptrackError)) report(err);
+        throw err;
+      }),
+    flush: () => (granted() ? outbox.flush() : Promise.resolve()),
+    async consent(state) {
+      if (!CONSENTS.includes(state)) return report(new ShoptrackError('consent(state)', 'must be one of ' + CONSENTS.join(', ')));
+      const was = consent;
+      consent = state;
+      id.persist(granted());
+      if (state == 'denied') {
+        id.clear();
+        await current.del((await current.all()).map((e) => e.k));
+        current = mem = memoryStore();
+      } else if (granted() && was != state) {
+        const held = await mem.all();
+        current = persistent();
+        await current.put(held);
+        outbox.flush();
+      }
+    },
+    stats: async () => ({ ...outbox.stats(), waiting: (await current.all()).length }),
+    onAnswer: (fn) => void listeners.push(fn),
+    get anonymousId() {
+      return id.aid;
+    },
+  };
+
+  // pagehide, not unload: an unload listener keeps the page out of the back-forward cache. Hidden too:
+  // a hidden page may be killed unseen.
+  const unload = () => granted() && outbox.unload();
+  addEventListener('pagehide', unload);
+  addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && unload());
+  addEventListener('online', api.flush);
+
+  // After the caller's synchronous set-up (the stub's queued identify() must reach the page view).
+  if (opts.auto)
+    Promise.resolve().then(() => {
+      for (const e of pageEvents(cfg)) {
+        // Reloading a confirmation page must not count its order twice.
+        const orders = list(ORDERS_KEY);
+        if (e.type == 'order') {
+          if (orders.includes(e.order_id)) continue;
+          if (granted()) save(ORDERS_KEY, orders.concat(e.order_id).slice(-ORDERS_KEPT));
+        }
+        api.track(e).catch((err) => warn('config (page_type "' + cfg.pageType + '"): ' + err.message));
+      }
+      // Deferred events of earlier pages, and retries that were waiting.
+      if (granted()) setTimeout(api.flush);
+    });
+  return api;
+}

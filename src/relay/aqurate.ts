@@ -1,0 +1,105 @@
+// Aqurate behind the relay: website_events rows from every shopper, pushed with the secret X-Auth-Token
+// at most once a second for the whole shop (seeds/000_e974799954d6ed8c.txt; notes/vendors.md), and the
+// widgets' item-to-item recommendations.
+import { asNum } from '../events/validate';
+import type { TrackedEvent } from '../events/types';
+import { type AqurateRecKind, type AqurateState, toAqurate } from '../vendors/aqurate';
+import type { Forwarder } from './forward';
+import { retryable, vendorRequest } from './vendor-http';
+
+export interface AqurateSettings {
+  url: string;
+  token: string;
+  recsToken?: string;
+  intervalMs: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Rows per request. The seed gives no batch limit; this keeps a request well under a megabyte
+ * (a row is about 200 bytes), and at one request a second it still carries 30,000 rows a minute.
+ */
+export const AQURATE_MAX_ROWS = 500;
+
+/** Only cart updates and orders read or change the shopper's previous cart. */
+const USES_CART = (t: TrackedEvent) => (t.e.type == 'cart' && t.e.subtype == 'update') || (t.e.type == 'order' && t.e.subtype == 'completed');
+
+export function aqurateForwarder(s: AqurateSettings): Forwarder {
+  return {
+    name: 'aqurate',
+    max: AQURATE_MAX_ROWS,
+    parallel: 1,
+    interval: s.intervalMs,
+    stateKey: (t) => (USES_CART(t) ? t.aid : undefined),
+    plan(t, state) {
+      const r = toAqurate(t, state ? (JSON.parse(state) as AqurateState) : undefined);
+      return { jobs: r.rows, state: r.state && JSON.stringify(r.state) };
+    },
+    async send(rows) {
+      // The seed defines the table's columns, not the request body: a JSON array of rows.
+      const a = await vendorRequest(
+        s.url + '/input/website_events',
+        { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': s.token }, body: JSON.stringify(rows) },
+        s.timeoutMs,
+      );
+      if (a.status >= 200 && a.status < 300) return { ok: true };
+      const why = 'aqurate answered ' + (a.status || a.error) + (a.body ? ': ' + a.body.slice(0, 200) : '');
+      return retryable(a.status) ? { retry: why, after: a.retryAfter } : { error: why };
+    },
+  };
+}
+
+/** A recommended item as the widgets take it. */
+export interface AqurateRecItem {
+  product_id: string;
+  name?: string;
+  price?: number;
+  photo_url?: string;
+  link?: string;
+}
+
+/**
+ * Aqurate's item-recommendation request is not in the seed. Designed from notes/vendors.md (kinds
+ * upsell, cross-sell, substitutes, queried by product_id, a key with read:item_recs):
+ *   GET <aqurateUrl>/recommendations/items/<kind>?product_id=<id>   X-Auth-Token: <key>
+ *   200 {"recommendations": [{"product_id", "name", "price", "photo_url", "item_uri"}]}
+ * with the items table's column names (seeds/000). The normaliser also takes a bare array or an
+ * `items` list, and skips entries without a product_id.
+ */
+export function normaliseAqurateRecs(answer: unknown): AqurateRecItem[] {
+  const a = answer as { recommendations?: unknown; items?: unknown } | unknown[] | null;
+  const list = Array.isArray(a) ? a : a && typeof a == 'object' ? (a.recommendations ?? a.items) : undefined;
+  if (!Array.isArray(list)) return [];
+  const out: AqurateRecItem[] = [];
+  for (const x of list) {
+    if (!x || typeof x != 'object') continue;
+    const r = x as { [k: string]: unknown };
+    const id = typeof r.product_id == 'number' ? String(r.product_id) : r.product_id;
+    if (typeof id != 'string' || !id) continue;
+    const item: AqurateRecItem = { product_id: id };
+    if (typeof r.name == 'string') item.name = r.name;
+    const price = asNum(r.price);
+    if (price !== undefined) item.price = price;
+    if (typeof r.photo_url == 'string') item.photo_url = r.photo_url;
+    const link = r.item_uri ?? r.link;
+    if (typeof link == 'string') item.link = link;
+    out.push(item);
+  }
+  return out;
+}
+
+export async function aqurateRecs(s: AqurateSettings, kind: AqurateRecKind, productId: string): Promise<{ status: number; body: unknown }> {
+  const a = await vendorRequest(
+    s.url + '/recommendations/items/' + kind + '?' + new URLSearchParams({ product_id: productId }),
+    { method: 'GET', headers: { accept: 'application/json', 'x-auth-token': s.recsToken || s.token } },
+    s.timeoutMs,
+  );
+  if (a.status < 200 || a.status >= 300) return { status: 502, body: { error: a.status ? 'aqurate answered ' + a.status : 'aqurate unreachable: ' + a.error } };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(a.body);
+  } catch {
+    return { status: 502, body: { error: 'aqurate answered with something other than JSON' } };
+  }
+  return { status: 200, body: { items: normaliseAqurateRecs(parsed) } };
+}

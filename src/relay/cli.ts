@@ -1,0 +1,35 @@
+// `npx shoptrack-relay [--config relay.json]`: the relay with its config from the file and the
+// environment (README, "Relay"). SIGTERM and SIGINT stop it cleanly: nothing in flight is lost.
+import { loadRelayConfig } from './config';
+import { startRelay } from './server';
+
+async function main() {
+  const args = process.argv.slice(2);
+  const i = args.indexOf('--config');
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write('usage: shoptrack-relay [--config relay.json]\nConfig by SHOPTRACK_RELAY_* environment variables or a JSON file; see README, "Relay".\n');
+    return;
+  }
+  const config = loadRelayConfig(process.env, i >= 0 ? args[i + 1] : undefined);
+  const running = await startRelay(config);
+  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', url: running.url + (config.basePath || '/') }) + '\n');
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    running.close().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(String(err) + '\n');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write((err instanceof Error ? err.message : String(err)) + '\n');
+  process.exit(1);
+});

@@ -1,0 +1,152 @@
+// The relay's config: a JSON file and environment variables (which win), every field checked.
+// Each key `fooBar` of the file is the variable SHOPTRACK_RELAY_FOO_BAR.
+import { readFileSync } from 'node:fs';
+import { AQURATE_MIN_INTERVAL_MS, AQURATE_URL } from '../vendors/aqurate';
+import { QUARTICON_ID, QUARTICON_URL } from '../vendors/quarticon';
+import { MIN_SECRET_LENGTH } from './log';
+import { VENDOR_TIMEOUT_MS } from './vendor-http';
+
+export interface RelayConfig {
+  /** Where the CLI listens. */
+  port: number;
+  host: string;
+  /** The path the relay answers under, such as "/relay" ("" for the root). */
+  basePath: string;
+  /** The SQLite file of the durable outbox. */
+  dbPath: string;
+  /** Origins whose pages may post events; "*" for any. Requests without an Origin header are allowed. */
+  allowedOrigins: string[];
+  quarticonUrl: string;
+  quarticonCustomer?: string;
+  quarticonApiKey?: string;
+  quarticonAcceptVersion?: string;
+  aqurateUrl: string;
+  aqurateToken?: string;
+  /** A key with read:item_recs, when the write key lacks it; defaults to aqurateToken. */
+  aqurateRecsToken?: string;
+  /** Least time between two Aqurate requests; never below their 1 s limit. */
+  aqurateIntervalMs: number;
+  maxBodyBytes: number;
+  /** Requests a client may make per minute, and at once. */
+  rateLimitPerMinute: number;
+  rateLimitBurst: number;
+  /** Take the client's address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
+  vendorTimeoutMs: number;
+}
+
+/** Bodies past this are refused with 413: a browser batch is at most 64 KiB (the keepalive budget). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export const DEFAULTS: RelayConfig = {
+  port: 8787,
+  host: '127.0.0.1',
+  basePath: '',
+  dbPath: '.relay-data/relay.sqlite',
+  allowedOrigins: [],
+  quarticonUrl: QUARTICON_URL,
+  aqurateUrl: AQURATE_URL,
+  aqurateIntervalMs: AQURATE_MIN_INTERVAL_MS,
+  maxBodyBytes: MAX_BODY_BYTES,
+  rateLimitPerMinute: 120,
+  rateLimitBurst: 60,
+  trustProxy: false,
+  vendorTimeoutMs: VENDOR_TIMEOUT_MS,
+};
+
+type Kind = 'str' | 'secret' | 'url' | 'int' | 'bool' | 'list' | 'path';
+const FIELDS: { [K in keyof RelayConfig]-?: Kind } = {
+  port: 'int',
+  host: 'str',
+  basePath: 'path',
+  dbPath: 'str',
+  allowedOrigins: 'list',
+  quarticonUrl: 'url',
+  quarticonCustomer: 'str',
+  quarticonApiKey: 'secret',
+  quarticonAcceptVersion: 'str',
+  aqurateUrl: 'url',
+  aqurateToken: 'secret',
+  aqurateRecsToken: 'secret',
+  aqurateIntervalMs: 'int',
+  maxBodyBytes: 'int',
+  rateLimitPerMinute: 'int',
+  rateLimitBurst: 'int',
+  trustProxy: 'bool',
+  vendorTimeoutMs: 'int',
+};
+
+export const envName = (key: string): string => 'SHOPTRACK_RELAY_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+export const CONFIG_FILE_ENV = 'SHOPTRACK_RELAY_CONFIG';
+
+/** A config from a file's object and the environment; throws one error naming every bad field. */
+export function readRelayConfig(env: { [k: string]: string | undefined }, file: { [k: string]: unknown } = {}): RelayConfig {
+  const cfg = { ...DEFAULTS } as { [k: string]: unknown };
+  const problems: string[] = [];
+  for (const k in file) if (!(k in FIELDS)) problems.push(k + ': unknown key');
+  for (const key of Object.keys(FIELDS) as (keyof RelayConfig)[]) {
+    const name = envName(key);
+    const fromEnv = env[name];
+    let v: unknown = fromEnv !== undefined && fromEnv !== '' ? fromEnv : file[key];
+    if (v === undefined || v === null) continue;
+    const kind = FIELDS[key];
+    const bad = (rule: string) => problems.push(key + ' (' + name + '): ' + rule);
+    if (kind == 'int') {
+      const n = typeof v == 'string' ? Number(v) : v;
+      if (typeof n != 'number' || !Number.isInteger(n) || n < 0) {
+        bad('must be a whole number of at least 0');
+        continue;
+      }
+      v = n;
+    } else if (kind == 'bool') {
+      if (v === 'true' || v === '1') v = true;
+      else if (v === 'false' || v === '0') v = false;
+      if (typeof v != 'boolean') {
+        bad('must be true or false');
+        continue;
+      }
+    } else if (kind == 'list') {
+      if (typeof v == 'string') v = v.split(',').map((s) => s.trim()).filter(Boolean);
+      if (!Array.isArray(v) || v.some((s) => typeof s != 'string')) {
+        bad('must be a list of origins (comma-separated in the environment)');
+        continue;
+      }
+      for (const o of v as string[]) if (o != '*' && !/^https?:\/\/[^/]+$/.test(o)) bad('"' + o + '" is not an origin such as https://shop.example');
+    } else {
+      if (typeof v != 'string') {
+        bad('must be a string');
+        continue;
+      }
+      if (kind == 'url') {
+        if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(v)) bad('must be an http(s) URL without query or fragment');
+        v = v.replace(/\/+$/, '');
+      } else if (kind == 'path') {
+        if (v && !/^\/[\w\-./]*$/.test(v)) bad('must be a path starting with /, such as /relay');
+        v = v.replace(/\/+$/, '');
+      } else if (kind == 'secret' && v.length < MIN_SECRET_LENGTH) bad('is shorter than ' + MIN_SECRET_LENGTH + ' characters');
+    }
+    cfg[key] = v;
+  }
+  const c = cfg as unknown as RelayConfig;
+  if (c.aqurateIntervalMs < AQURATE_MIN_INTERVAL_MS)
+    problems.push('aqurateIntervalMs: Aqurate allows one request a second; must be at least ' + AQURATE_MIN_INTERVAL_MS);
+  if (c.quarticonCustomer && !QUARTICON_ID.test(c.quarticonCustomer)) problems.push('quarticonCustomer: allows [a-zA-Z0-9-_] only');
+  if (!!c.quarticonCustomer != !!c.quarticonApiKey) problems.push('quarticonCustomer and quarticonApiKey: set both, or neither');
+  if (c.rateLimitPerMinute < 1 || c.rateLimitBurst < 1) problems.push('rateLimitPerMinute and rateLimitBurst: must be at least 1');
+  if (problems.length) throw new Error('relay config:\n  ' + problems.join('\n  '));
+  return c;
+}
+
+/** The config of the CLI: SHOPTRACK_RELAY_CONFIG (or --config) names the JSON file, the environment adds to it. */
+export function loadRelayConfig(env: { [k: string]: string | undefined }, filePath = env[CONFIG_FILE_ENV]): RelayConfig {
+  let file: { [k: string]: unknown } = {};
+  if (filePath) {
+    const parsed: unknown = JSON.parse(readFileSync(filePath, 'utf8'));
+    if (!parsed || typeof parsed != 'object' || Array.isArray(parsed)) throw new Error('relay config: ' + filePath + ' must hold a JSON object');
+    file = parsed as { [k: string]: unknown };
+  }
+  return readRelayConfig(env, file);
+}
+
+/** The secrets of a config, for the log to scrub. */
+export const secretsOf = (c: RelayConfig): (string | undefined)[] => [c.quarticonApiKey, c.aqurateToken, c.aqurateRecsToken];

@@ -1,0 +1,144 @@
+// Sends each vendor's jobs from the store: retries with backoff, a vendor's least interval between
+// requests, and a clean stop that lets requests in flight finish and be recorded.
+import type { Log } from './log';
+import type { Job, Planner, RelayStore } from './store';
+
+/** One vendor behind the relay: plans payloads for events, and sends a request's worth of them. */
+export interface Forwarder extends Planner {
+  /** Jobs one request carries at most. */
+  readonly max: number;
+  /** Requests at once. */
+  readonly parallel: number;
+  /** Least time from the end of one request to the start of the next, for the whole shop. */
+  readonly interval?: number;
+  /** Sends the payloads of one request; never rejects. */
+  send(payloads: unknown[]): Promise<SendResult>;
+}
+
+/** Delivered; worth another try (after at least `after` ms); or refused for good. */
+export type SendResult = { ok: true } | { retry: string; after?: number } | { error: string };
+
+/** Retry backoff: 1 s doubling to 5 min, ±50 % jitter. */
+export const RETRY_BASE_MS = 1000;
+export const RETRY_MAX_MS = 5 * 60 * 1000;
+/** A job still failing this long after it was accepted is given up (and kept, failed, in the store). */
+export const GIVE_UP_MS = 3 * 24 * 3600 * 1000;
+
+export const retryDelay = (tries: number, random: number): number =>
+  Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (tries - 1)) * (0.5 + random);
+
+export interface Forwarding {
+  /** New jobs were written: send them. */
+  wake(): void;
+  /** Stops sending; resolves when the requests in flight have finished and been recorded. */
+  stop(): Promise<void>;
+}
+
+export function forward(
+  store: RelayStore,
+  forwarders: Forwarder[],
+  log: Log,
+  opts: { now?: () => number; random?: () => number } = {},
+): Forwarding {
+  const now = opts.now || Date.now;
+  const random = opts.random || Math.random;
+  let stopped = false;
+
+  const loops = forwarders.map((f) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let running: Promise<void> | undefined;
+    let again = false;
+    const lastKey = 'last-request-end:' + f.name;
+
+    const settle = async (jobs: Job[], r: SendResult) => {
+      const seqs = jobs.map((j) => j.seq);
+      if ('ok' in r) return store.done(seqs);
+      if ('error' in r) {
+        log('error', f.name + ' refused ' + seqs.length + ' job(s) for good', { error: r.error });
+        return store.fail(seqs, r.error);
+      }
+      const t = now();
+      const expired = jobs.filter((j) => t - j.created > GIVE_UP_MS);
+      if (expired.length) await store.fail(expired.map((j) => j.seq), 'gave up after ' + GIVE_UP_MS / 3600000 + ' h: ' + r.retry);
+      const tries = Math.max(...jobs.map((j) => j.tries));
+      const at = t + Math.max(retryDelay(tries, random()), r.after || 0);
+      log('warn', f.name + ' will retry ' + seqs.length + ' job(s)', { reason: r.retry, in_ms: Math.round(at - t) });
+      await store.retry(seqs.filter((s) => !expired.some((j) => j.seq == s)), at);
+    };
+
+    const once = async (): Promise<boolean> => {
+      if (f.interval) {
+        const last = +((await store.getMeta(lastKey)) || 0);
+        const wait = last + f.interval - now();
+        if (wait > 0) {
+          schedule(now() + wait);
+          return false;
+        }
+      }
+      const jobs = await store.take(f.name, now(), f.max * f.parallel);
+      if (!jobs.length) {
+        const next = await store.nextDue(f.name);
+        if (next !== undefined) schedule(next);
+        return false;
+      }
+      const groups: Job[][] = [];
+      for (let i = 0; i < jobs.length; i += f.max) groups.push(jobs.slice(i, i + f.max));
+      await Promise.all(
+        groups.map(async (g) => {
+          let r: SendResult;
+          try {
+            r = await f.send(g.map((j) => j.payload));
+          } catch (err) {
+            r = { retry: String(err) };
+          }
+          await settle(g, r);
+        }),
+      );
+      // Measured from the end of the request, so the vendor never sees two closer than the interval.
+      if (f.interval) await store.setMeta(lastKey, String(now()));
+      return true;
+    };
+
+    const run = async () => {
+      do {
+        again = false;
+        while (!stopped && (await once()));
+      } while (again && !stopped);
+    };
+
+    function schedule(at: number) {
+      if (stopped) return;
+      clearTimeout(timer);
+      timer = setTimeout(wake, Math.max(0, at - now()));
+      // An embedding server decides when the process ends; a waiting retry does not hold it open.
+      timer.unref();
+    }
+
+    function wake() {
+      if (stopped) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = run()
+        .catch((err) => log('error', f.name + ' forwarding failed', { error: String(err) }))
+        .finally(() => (running = undefined));
+    }
+
+    return {
+      wake,
+      stop: async () => {
+        clearTimeout(timer);
+        await running;
+      },
+    };
+  });
+
+  return {
+    wake: () => loops.forEach((l) => l.wake()),
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops.map((l) => l.stop()));
+    },
+  };
+}

@@ -1,0 +1,267 @@
+// The relay as a request handler: (req, res, next?) for Node's http and for Express. It answers under
+// its base path: POST /events (the browser's batches, src/browser/dest-relay.ts), GET /recs/... (the
+// widgets' recommendations) and GET /health; anything else goes to `next`, or gets a 404.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TrackedEvent } from '../events/types';
+import { AQURATE_REC_KINDS, type AqurateRecKind } from '../vendors/aqurate';
+import { type AqurateSettings, aqurateForwarder, aqurateRecs } from './aqurate';
+import { checkTracked } from './check';
+import { type RelayConfig, secretsOf } from './config';
+import { type Forwarder, forward } from './forward';
+import { type Log, createLog } from './log';
+import { type QuarticonSettings, quarticonForwarder, quarticonRecQuery, quarticonRecs } from './quarticon';
+import { rateLimiter } from './rate-limit';
+import { type RelayStore, sqliteStore } from './store';
+
+/** Events one request may carry (the browser sends at most 100, RELAY_BATCH in dest-relay.ts). */
+export const MAX_EVENTS = 500;
+/** Event ids are remembered this long: the browser's outbox drops events after 7 days (MAX_AGE_MS). */
+export const DEDUP_MS = 8 * 24 * 3600 * 1000;
+const PRUNE_EVERY_MS = 3600 * 1000;
+/** What a closing relay asks clients to wait before they send again. */
+const CLOSING_RETRY_S = 5;
+
+export interface RelayResult {
+  id: string;
+  status: 'accepted' | 'duplicate' | 'invalid';
+  error?: string;
+}
+
+export interface RelayOptions {
+  /** The outbox; SQLite at config.dbPath when not given. */
+  store?: RelayStore;
+  log?: Log;
+  /** More vendors (engage, Shoptimiza): one forwarder each. */
+  forwarders?: Forwarder[];
+  now?: () => number;
+}
+
+export type Next = (err?: unknown) => void;
+
+export interface Relay {
+  handle(req: IncomingMessage, res: ServerResponse, next?: Next): void;
+  /** Stops taking events, lets requests to vendors in flight finish and be recorded, closes the store. */
+  close(): Promise<void>;
+  readonly store: RelayStore;
+  readonly forwarders: readonly Forwarder[];
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const readBody = (req: IncomingMessage, max: number): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const pre = (req as { body?: unknown }).body;
+    // Mounted after a body parser (express.text(), express.json()): the body was read already.
+    if (typeof pre == 'string') return resolve(pre);
+    if (Buffer.isBuffer(pre)) return resolve(pre.toString('utf8'));
+    if (pre && typeof pre == 'object' && Object.keys(pre).length) return resolve(JSON.stringify(pre));
+    if (+(req.headers['content-length'] || 0) > max) return reject(new HttpError(413, 'body larger than ' + max + ' bytes'));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, 'body larger than ' + max + ' bytes'));
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay {
+  const log = opts.log || createLog(secretsOf(config));
+  const now = opts.now || Date.now;
+  const store = opts.store || sqliteStore(config.dbPath);
+  if (store.interrupted)
+    log('warn', 'relay restarted with ' + store.interrupted + ' job(s) in flight when it stopped; resending them (a vendor may see those twice)');
+
+  const quarticon: QuarticonSettings | undefined =
+    config.quarticonCustomer && config.quarticonApiKey
+      ? { url: config.quarticonUrl, customer: config.quarticonCustomer, apiKey: config.quarticonApiKey, acceptVersion: config.quarticonAcceptVersion, timeoutMs: config.vendorTimeoutMs }
+      : undefined;
+  const aqurate: AqurateSettings | undefined = config.aqurateToken
+    ? { url: config.aqurateUrl, token: config.aqurateToken, recsToken: config.aqurateRecsToken, intervalMs: config.aqurateIntervalMs, timeoutMs: config.vendorTimeoutMs }
+    : undefined;
+  const forwarders: Forwarder[] = [];
+  if (quarticon) forwarders.push(quarticonForwarder(quarticon));
+  if (aqurate) forwarders.push(aqurateForwarder(aqurate));
+  forwarders.push(...(opts.forwarders || []));
+  log('info', 'relay started', { base: config.basePath || '/', vendors: forwarders.map((f) => f.name) });
+
+  const forwarding = forward(store, forwarders, log, { now });
+  forwarding.wake();
+  const prune = () => store.prune(now() - DEDUP_MS).catch((err) => log('error', 'pruning event ids failed', { error: String(err) }));
+  prune();
+  const pruner = setInterval(prune, PRUNE_EVERY_MS);
+  pruner.unref();
+
+  const limiter = rateLimiter(config.rateLimitPerMinute, config.rateLimitBurst, now);
+  let closing = false;
+  const busy = new Set<Promise<unknown>>();
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const originAllowed = (req: IncomingMessage, origin: string): boolean => {
+    const list = config.allowedOrigins;
+    if (list.includes('*') || list.includes(origin)) return true;
+    // The shop's own pages: the relay is mounted on the shop's origin.
+    try {
+      return new URL(origin).host == req.headers.host;
+    } catch {
+      return false;
+    }
+  };
+
+  const client = (req: IncomingMessage): string => {
+    const fwd = req.headers['x-forwarded-for'];
+    if (config.trustProxy && typeof fwd == 'string' && fwd) return fwd.split(',')[0].trim();
+    return req.socket.remoteAddress || 'unknown';
+  };
+
+  async function events(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>) {
+    const text = await readBody(req, config.maxBodyBytes);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'the body must be JSON: {"events": [...]}');
+    }
+    const list = body && typeof body == 'object' ? (body as { events?: unknown }).events : undefined;
+    if (!Array.isArray(list)) throw new HttpError(400, 'the body must be {"events": [...]}');
+    if (list.length > MAX_EVENTS) throw new HttpError(413, 'at most ' + MAX_EVENTS + ' events a request');
+
+    const results: RelayResult[] = [];
+    const valid: TrackedEvent[] = [];
+    const inBatch = new Set<string>();
+    for (const input of list) {
+      const rawId = input && typeof input == 'object' ? (input as { id?: unknown }).id : undefined;
+      try {
+        const t = checkTracked(input);
+        if (inBatch.has(t.id)) results.push({ id: t.id, status: 'duplicate' });
+        else {
+          inBatch.add(t.id);
+          valid.push(t);
+          results.push({ id: t.id, status: 'accepted' });
+        }
+      } catch (err) {
+        const error = (err as Error).message;
+        results.push({ id: typeof rawId == 'string' ? rawId : '', status: 'invalid', error });
+        log('warn', 'invalid event', { id: typeof rawId == 'string' ? rawId.slice(0, 64) : undefined, error });
+      }
+    }
+    let known: Set<string>;
+    try {
+      known = await store.accept(valid, forwarders, now());
+    } catch (err) {
+      log('error', 'the outbox could not write events', { error: String(err) });
+      throw new HttpError(503, 'the relay could not store the events; send them again later');
+    }
+    for (const r of results) if (r.status == 'accepted' && known.has(r.id)) r.status = 'duplicate';
+    send(res, 200, { results }, cors);
+    if (valid.length > known.size) forwarding.wake();
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, url: URL, cors: Record<string, string>) {
+    const method = req.method || 'GET';
+    const allow = (m: string) => {
+      if (method != m) throw new HttpError(405, path + ' takes ' + m);
+    };
+    if (path == '/events') {
+      allow('POST');
+      if (closing) return send(res, 503, { error: 'the relay is restarting' }, { ...cors, 'retry-after': String(CLOSING_RETRY_S) });
+      return events(req, res, cors);
+    }
+    if (path == '/health') {
+      allow('GET');
+      return send(res, 200, closing ? { status: 'closing' } : { status: 'ok', vendors: await store.counts() }, cors);
+    }
+    if (path == '/recs/quarticon') {
+      allow('GET');
+      if (!quarticon) throw new HttpError(404, 'quarticon is not configured on this relay');
+      const q = quarticonRecQuery(url.searchParams);
+      if ('error' in q) throw new HttpError(400, q.error);
+      const a = await quarticonRecs(quarticon, q.query);
+      return send(res, a.status, a.body, cors);
+    }
+    const m = /^\/recs\/aqurate\/([^/]+)$/.exec(path);
+    if (m) {
+      allow('GET');
+      if (!aqurate) throw new HttpError(404, 'aqurate is not configured on this relay');
+      const kind = m[1] as AqurateRecKind;
+      if (!AQURATE_REC_KINDS.includes(kind)) throw new HttpError(404, 'unknown kind; expected ' + AQURATE_REC_KINDS.join(', '));
+      const pid = url.searchParams.get('product_id');
+      if (!pid || pid.length > 200 || /[\u0000-\u001f]/.test(pid)) throw new HttpError(400, 'product_id: required, at most 200 characters');
+      const a = await aqurateRecs(aqurate, kind, pid);
+      return send(res, a.status, a.body, cors);
+    }
+    throw new HttpError(404, 'not found');
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, next?: Next): void {
+    // Express strips its mount path from req.url and keeps the whole path in originalUrl.
+    const url = new URL((req as { originalUrl?: string }).originalUrl || req.url || '/', 'http://relay.invalid');
+    const base = config.basePath;
+    if (url.pathname != base && !url.pathname.startsWith(base + '/')) {
+      if (next) return next();
+      return send(res, 404, { error: 'not found' });
+    }
+    const path = url.pathname.slice(base.length) || '/';
+    const cors: Record<string, string> = {};
+    const origin = req.headers.origin;
+    if (origin) {
+      if (!originAllowed(req, origin)) {
+        req.resume();
+        return send(res, 403, { error: 'origin not allowed' });
+      }
+      cors['access-control-allow-origin'] = origin;
+      // A relay on another origin than the page: without this the browser could not read Retry-After.
+      cors['access-control-expose-headers'] = 'Retry-After';
+      cors['vary'] = 'Origin';
+    }
+    if (req.method == 'OPTIONS') {
+      res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '86400' });
+      return void res.end();
+    }
+    const wait = limiter.take(client(req));
+    if (wait) {
+      req.resume();
+      return send(res, 429, { error: 'too many requests' }, { ...cors, 'retry-after': String(Math.ceil(wait / 1000)) });
+    }
+    const p = route(req, res, path, url, cors).catch((err) => {
+      if (err instanceof HttpError) {
+        if (err.status == 413) res.setHeader('connection', 'close');
+        return send(res, err.status, { error: err.message }, cors);
+      }
+      log('error', 'request failed', { path, error: String(err) });
+      if (!res.headersSent) send(res, 500, { error: 'internal error' }, cors);
+    });
+    busy.add(p);
+    p.finally(() => busy.delete(p));
+  }
+
+  return {
+    handle,
+    store,
+    forwarders,
+    async close() {
+      closing = true;
+      clearInterval(pruner);
+      await Promise.all(busy);
+      await forwarding.stop();
+      await store.close();
+      log('info', 'relay stopped');
+    },
+  };
+}

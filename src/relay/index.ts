@@ -1,0 +1,7 @@
+// The relay's public surface: mount `createRelay(config).handle` in an http server or Express app, or
+// run `startRelay(config)` on its own port.
+export { createRelay, MAX_EVENTS, type Relay, type RelayOptions, type RelayResult } from './handler';
+export { startRelay, type RunningRelay } from './server';
+export { readRelayConfig, loadRelayConfig, DEFAULTS, envName, type RelayConfig } from './config';
+export { sqliteStore, type RelayStore, type Planner, type Job } from './store';
+export type { Forwarder, SendResult } from './forward';

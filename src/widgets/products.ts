@@ -1,0 +1,65 @@
+// Sections of recommended products: a title, then a grid or a scroll-snap slider of product cards.
+import { asNum } from '../events/validate';
+import type { Dict, RecProduct, RecSource } from '../events/types';
+import { attr, bad, el, empty, link, safeUrl } from './dom';
+
+/** DataCue's section titles (notes/vendors.md); `categories` has none there. */
+export const TITLES: { [section: string]: string } = {
+  related: 'Recommended for you',
+  similar: 'Similar products',
+  recent: 'Recently viewed',
+  top: 'Top products',
+  categories: 'From your categories',
+};
+/** DataCue's widgets show 8 items a section. */
+export const LIMIT = 8;
+
+/** A product card's hook: the caller tracks its clicks and impressions. */
+export type OnCard = (card: HTMLElement, p: RecProduct, src: RecSource, section: string) => void;
+/** Draws a placeholder's sections, one per key with items; hides it when none has any and `last`. */
+export type Fill = (e: HTMLElement, keys: string[], items: (k: string) => unknown, src: RecSource, last: unknown) => void;
+
+/** The section drawer for the config `raw` (widget_* options under a placeholder's data-dc-* ones). */
+export const sections = (raw: Dict, money: (n: number) => string, onCard: OnCard): Fill => (e, keys, items, src, last) => {
+  const opt = (k: string) => attr(e, 'data-dc-' + k) ?? (raw['widget_' + k] as string | undefined);
+  const layout = opt('layout') || 'grid';
+  const slider = layout == 'slider';
+  let limit = +(opt('limit') || LIMIT);
+  if (!/^(grid|slider)$/.test(layout) || !(limit >= 1)) bad(e);
+  if (!(limit >= 1)) limit = LIMIT;
+  const fields = String(opt('fields') || 'price,full_price');
+  const has = (f: string) => fields.includes(f);
+  e.replaceChildren();
+  for (const k of keys) {
+    const list = items(k);
+    const ok = (Array.isArray(list) ? (list as RecProduct[]) : []).filter((p) => p && p.product_id != null).slice(0, limit);
+    if (!ok.length) continue;
+    const title = attr(e, 'data-dc-title') || ((raw.widget_titles || {}) as Dict)[k] || TITLES[k];
+    const s = el('section', slider ? 'dc-s dc-x' : 'dc-s', e);
+    const h = el('div', 'dc-h', s);
+    el('h2', '', h, title);
+    // list-style:none drops list semantics in Safari unless the role is explicit. A slider's list is a
+    // focusable scroller: arrow keys scroll it and snap to the next card.
+    const l = el('ul', 'dc-l', s, null, { role: 'list', ...(slider && { tabindex: 0, 'aria-label': title }) });
+    for (const p of ok) {
+      const c = link(p.link, 'dc-c', el('li', '', l));
+      const img = safeUrl(p.photo_url);
+      el(img ? 'img' : 'span', 'dc-i', c, null, img && { src: img, alt: '', loading: 'lazy' });
+      el('div', 'dc-n', c, p.name);
+      if (has('brand') && p.brand) el('div', 'dc-b', c, p.brand);
+      const price = asNum(p.price);
+      const full = asNum(p.full_price)!;
+      if (has('price') && price != null) {
+        const pe = el('div', 'dc-p', c, money(price));
+        // Seed 001, "Discounts": on discount only when full_price is present and greater than price.
+        if (has('full_price') && full > price) el('del', '', pe, money(full));
+      }
+      onCard(c, p, src, k);
+    }
+    if (slider)
+      for (const dir of [-1, 1])
+        el('button', '', h, dir < 0 ? '<' : '>', { type: 'button', 'aria-label': dir < 0 ? 'Previous' : 'Next' }).onclick = () =>
+          l.scrollBy({ left: dir * l.clientWidth, behavior: 'smooth' });
+  }
+  empty(e, last && !e.firstChild);
+};

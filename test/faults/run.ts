@@ -1,0 +1,61 @@
+// `npm run test:faults`: every fault scenario at full size, one after another (their faults are the
+// stand-ins'), then the table. Exits non-zero when an event was lost, a relay vendor got one twice, a
+// product arrived that nobody tracked, DataCue got a double where no page died, or a scenario saw a
+// problem. `npm run test:faults -- <name>...` runs only the scenarios named.
+import { type Counts, launch } from './harness';
+import { SCENARIOS } from './scenarios';
+
+/** Why a scenario's figures fail the suite (empty when they pass). */
+export function failures(r: Counts): string[] {
+  const out = [...r.problems];
+  if (r.lost) out.push(r.lost + ' lost');
+  if (r.relayDoubled) out.push(r.relayDoubled + ' sent twice to a relay vendor');
+  if (r.phantom) out.push(r.phantom + ' arrived that were never tracked');
+  if (r.doubled && !r.pageDeaths) out.push(r.doubled + ' doubled at DataCue though no page died');
+  if (!r.tracked) out.push('nothing tracked');
+  return out;
+}
+
+const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(2) : '0.00') + ' %';
+
+export function table(rows: Counts[]): string {
+  const head = ['scenario', 'tracked', 'DataCue', 'relay vendors', 'lost', 'doubled (DataCue)', 'doubled (relay)', 'seconds'];
+  const total = rows.reduce(
+    (t, r) => ({ ...t, tracked: t.tracked + r.tracked, datacue: t.datacue + r.datacue, relay: t.relay + r.relay, lost: t.lost + r.lost, doubled: t.doubled + r.doubled, relayDoubled: t.relayDoubled + r.relayDoubled, ms: t.ms + r.ms }),
+    { ...rows[0], scenario: 'all', tracked: 0, datacue: 0, relay: 0, lost: 0, doubled: 0, relayDoubled: 0, ms: 0 },
+  );
+  const line = (r: Counts) => [r.scenario, r.tracked, r.datacue, r.relay, r.lost, r.doubled + ' (' + pct(r.doubled, r.tracked) + ')', r.relayDoubled, (r.ms / 1000).toFixed(1)].map(String);
+  const all = [head, ...rows.map(line), line(total)];
+  const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const fmt = (r: string[]) => '| ' + r.map((c, i) => (i ? c.padStart(w[i]) : c.padEnd(w[i]))).join(' | ') + ' |';
+  return [fmt(head), '| ' + w.map((n, i) => (i ? '-'.repeat(n - 1) + ':' : '-'.repeat(n))).join(' | ') + ' |', ...all.slice(1).map(fmt)].join('\n');
+}
+
+if (import.meta.url == `file://${process.argv[1]}`) {
+  const only = process.argv.slice(2);
+  const list = only.length ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
+  const browser = await launch();
+  const rows: Counts[] = [];
+  let failed = 0;
+  try {
+    for (const s of list) {
+      let r: Counts;
+      try {
+        r = await s.run({ browser, full: true });
+      } catch (err) {
+        r = { scenario: s.name, tracked: 0, datacue: 0, relay: 0, lost: 0, doubled: 0, relayDoubled: 0, phantom: 0, pageDeaths: false, problems: ['threw: ' + (err as Error).message], ms: 0 };
+      }
+      rows.push(r);
+      const why = failures(r);
+      if (why.length) failed++;
+      console.log(`${why.length ? 'FAIL' : 'ok  '} ${s.name}: ${r.tracked} tracked, ${r.lost} lost, ${r.doubled} doubled${why.length ? ' — ' + why.join('; ') : ''}`);
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log('\n' + table(rows) + '\n');
+  const total = rows.reduce((n, r) => n + r.tracked, 0);
+  if (!only.length && total < 10_000) console.log(`only ${total} events in all (at least 10,000 wanted)`), failed++;
+  console.log(failed ? `${failed} failed` : 'no event lost');
+  process.exit(failed ? 1 : 0);
+}

@@ -1,0 +1,140 @@
+// Shared by the relay's tests: the two vendor stand-ins, a relay config pointing at them, canonical
+// events from simulated shoppers, and a client that posts batches the way dest-relay.ts does.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PRODUCTS } from '../../demo/catalog';
+import { type AqurateStandIn, AQURATE_DEMO_TOKEN, createAqurateStandIn } from '../../demo/standins/aqurate';
+import { type QuarticonStandIn, QUARTICON_DEMO_CUSTOMER, QUARTICON_DEMO_KEY, createQuarticonStandIn } from '../../demo/standins/quarticon';
+import type { ShopEvent, TrackedEvent } from '../../src/events/types';
+import { type RelayConfig, readRelayConfig } from '../../src/relay/config';
+import type { RelayResult } from '../../src/relay/handler';
+
+export interface Vendors {
+  quarticon: QuarticonStandIn;
+  aqurate: AqurateStandIn;
+  close(): Promise<void>;
+}
+
+export async function startVendors(): Promise<Vendors> {
+  const ctx = { catalog: PRODUCTS };
+  const quarticon = createQuarticonStandIn(ctx);
+  const aqurate = createAqurateStandIn(ctx);
+  await quarticon.start();
+  await aqurate.start();
+  return { quarticon, aqurate, close: async () => void (await Promise.all([quarticon.close(), aqurate.close()])) };
+}
+
+export const tempDb = (): string => join(mkdtempSync(join(tmpdir(), 'shoptrack-relay-')), 'relay.sqlite');
+
+/** The relay's config for tests: every vendor URL on 127.0.0.1, generous rate limits unless overridden. */
+export function testConfig(v: Vendors, over: Partial<RelayConfig> = {}): RelayConfig {
+  return {
+    ...readRelayConfig(
+      {},
+      {
+        port: 0,
+        dbPath: tempDb(),
+        quarticonUrl: v.quarticon.url,
+        quarticonCustomer: QUARTICON_DEMO_CUSTOMER,
+        quarticonApiKey: QUARTICON_DEMO_KEY,
+        aqurateUrl: v.aqurate.url,
+        aqurateToken: AQURATE_DEMO_TOKEN,
+        rateLimitPerMinute: 60000,
+        rateLimitBurst: 10000,
+      },
+    ),
+    ...over,
+  };
+}
+
+/** The environment that gives the relay CLI the same config. */
+export const testEnv = (c: RelayConfig): { [k: string]: string } => ({
+  SHOPTRACK_RELAY_PORT: String(c.port),
+  SHOPTRACK_RELAY_DB_PATH: c.dbPath,
+  SHOPTRACK_RELAY_QUARTICON_URL: c.quarticonUrl,
+  SHOPTRACK_RELAY_QUARTICON_CUSTOMER: c.quarticonCustomer!,
+  SHOPTRACK_RELAY_QUARTICON_API_KEY: c.quarticonApiKey!,
+  SHOPTRACK_RELAY_AQURATE_URL: c.aqurateUrl,
+  SHOPTRACK_RELAY_AQURATE_TOKEN: c.aqurateToken!,
+  SHOPTRACK_RELAY_RATE_LIMIT_PER_MINUTE: String(c.rateLimitPerMinute),
+  SHOPTRACK_RELAY_RATE_LIMIT_BURST: String(c.rateLimitBurst),
+});
+
+let seq = 0;
+export const tracked = (e: ShopEvent, over: Partial<TrackedEvent> = {}): TrackedEvent => ({
+  id: 'ev' + ++seq + '-' + Math.random().toString(36).slice(2, 10),
+  ts: Date.now(),
+  aid: 'aid-1',
+  sid: 'sid-1',
+  uid: null,
+  url: 'http://127.0.0.1/',
+  ...over,
+  e,
+});
+
+/**
+ * A shopper's stream: product views, carts that grow, clicks on recommendations, an order. Every event
+ * names products unique to it (`<shopper>-<n>-...`), so each vendor request can be traced to its event.
+ */
+export function shopperEvents(shopper: number, count: number, t0 = Date.now()): TrackedEvent[] {
+  const out: TrackedEvent[] = [];
+  const aid = 'shopper-' + shopper;
+  let cart: { product_id: string; quantity: number; unit_price: number }[] = [];
+  for (let n = 0; n < count; n++) {
+    const p = 's' + shopper + '-' + n;
+    const o = { aid, sid: aid + '-session', ts: t0 + n, page: 'product' };
+    let e: ShopEvent;
+    switch (n % 5) {
+      case 0:
+        e = { type: 'pageview', subtype: 'product', product_id: p };
+        break;
+      case 1:
+        cart = [...cart, { product_id: p, quantity: 1, unit_price: 10 }];
+        e = { type: 'cart', subtype: 'update', cart, cart_link: '/cart' };
+        break;
+      case 2:
+        e = { type: 'click', subtype: 'related', product_id: p, source: 'quarticon', tracking_string: 'tr-' + p };
+        break;
+      case 3:
+        e = { type: 'wishlist', subtype: 'add', product_id: p };
+        break;
+      default:
+        e = { type: 'order', subtype: 'completed', order_id: 'o-' + p, cart };
+        cart = [];
+    }
+    out.push(tracked(e, o));
+  }
+  return out;
+}
+
+export async function postEvents(base: string, events: unknown[], headers: Record<string, string> = {}): Promise<{ status: number; results?: RelayResult[]; body: string; headers: Headers }> {
+  const r = await fetch(base + '/events', {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    body: JSON.stringify({ events }),
+  });
+  const body = await r.text();
+  let results: RelayResult[] | undefined;
+  try {
+    results = (JSON.parse(body) as { results?: RelayResult[] }).results;
+  } catch {
+    // Not JSON: the caller looks at the status.
+  }
+  return { status: r.status, results, body, headers: r.headers };
+}
+
+export async function until(what: string, fn: () => boolean, timeoutMs = 20000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** How many times each value occurs. */
+export const tally = (xs: string[]): Map<string, number> => {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) || 0) + 1);
+  return m;
+};

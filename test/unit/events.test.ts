@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { stringify } from '../../src/events/json';
+import { EVENT_KINDS, ShoptrackError, validateEvent } from '../../src/events/validate';
+
+describe('validateEvent', () => {
+  const valid: [string, object][] = [
+    ['home page view', { type: 'pageview', subtype: 'home' }],
+    ['product page view', { type: 'pageview', subtype: 'product', product_id: 'p1', variant_id: 'v1' }],
+    ['category page view', { type: 'pageview', subtype: 'category', category_name: 'living-room' }],
+    ['search page view', { type: 'pageview', subtype: 'search' }],
+    ['cart page view', { type: 'pageview', subtype: 'cart' }],
+    ['404 page view', { type: 'pageview', subtype: '404' }],
+    ['checkout page view', { type: 'pageview', subtype: 'checkout' }],
+    ['cart update', { type: 'cart', subtype: 'update', cart: [{ product_id: 'p1', variant_id: 'v1', quantity: 1, unit_price: 24, currency: 'USD' }], cart_link: 'https://s.example/cart' }],
+    ['wishlist add', { type: 'wishlist', subtype: 'add', product_id: 'p1', variant_id: 'v2' }],
+    ['wishlist remove', { type: 'wishlist', subtype: 'remove', product_id: 'p1' }],
+    ['checkout started', { type: 'checkout', subtype: 'started', cart: [], cart_link: '/cart' }],
+    ['login', { type: 'login' }],
+    ['search', { type: 'search', term: 'tables' }],
+    ['banner click', { type: 'click', subtype: 'banner', banner_id: 'b1' }],
+    ['product click', { type: 'click', subtype: 'product', product_id: 'p2' }],
+    ['related click', { type: 'click', subtype: 'related', product_id: 'p2' }],
+    ['order completed', { type: 'order', subtype: 'completed', order_id: 'o1', cart: [{ product_id: 'p', quantity: 2, unit_price: 3 }] }],
+    ['impression', { type: 'impression', subtype: 'product', product_id: 'p', source: 'quarticon', tracking_string: 'x' }],
+  ];
+  it.each(valid)('accepts a %s', (_, e) => {
+    expect(validateEvent(e)).toEqual(e);
+  });
+
+  const invalid: [string, unknown, string][] = [
+    ['a non-object', 'pageview', 'event: must be an object'],
+    ['a missing type', { subtype: 'home' }, 'event.type: must be a non-empty string'],
+    ['an unknown subtype', { type: 'pageview', subtype: 'blog' }, 'event.subtype: unknown event "pageview/blog"'],
+    ['an unknown type', { type: 'purchase' }, 'event.type: unknown event "purchase"'],
+    ['a product view without product_id', { type: 'pageview', subtype: 'product' }, 'event.product_id: must be a non-empty string'],
+    ['an empty product_id', { type: 'wishlist', subtype: 'add', product_id: '' }, 'event.product_id: must be a non-empty string'],
+    ['a cart that is not an array', { type: 'cart', subtype: 'update', cart: {}, cart_link: '/c' }, 'event.cart: must be an array of cart items'],
+    ['a cart without cart_link', { type: 'cart', subtype: 'update', cart: [] }, 'event.cart_link: must be a non-empty string'],
+    ['a cart line without quantity', { type: 'cart', subtype: 'update', cart: [{ product_id: 'p' }], cart_link: '/c' }, 'event.cart[0].quantity: must be a number of at least 0'],
+    ['a cart line with a bad price', { type: 'checkout', subtype: 'started', cart: [{ product_id: 'p', quantity: 1 }, { product_id: 'q', quantity: 1, unit_price: 'free' }], cart_link: '/c' }, 'event.cart[1].unit_price: must be a number'],
+    ['a search without term', { type: 'search' }, 'event.term: must be a non-empty string'],
+    ['a banner click without banner_id', { type: 'click', subtype: 'banner' }, 'event.banner_id: must be a non-empty string'],
+  ];
+  it.each(invalid)('refuses %s, naming the field and the rule', (_, e, message) => {
+    expect(() => validateEvent(e)).toThrow(ShoptrackError);
+    expect(() => validateEvent(e)).toThrow(message);
+  });
+
+  it('turns numeric ids and prices into what DataCue expects', () => {
+    const e = validateEvent({
+      type: 'checkout', subtype: 'started', cart_link: '/c',
+      cart: [{ product_id: 875, variant: 'v', quantity: '2', unit_price: '12.00', currency: 'EUR' }],
+    });
+    expect(e.cart).toEqual([{ product_id: '875', variant_id: 'v', quantity: 2, unit_price: 12, currency: 'EUR' }]);
+  });
+
+  it('lists every kind it knows in the error for an unknown one', () => {
+    expect(EVENT_KINDS).toContain('order/completed');
+    try {
+      validateEvent({ type: 'x' });
+    } catch (e) {
+      expect((e as ShoptrackError).field).toBe('event.type');
+      expect((e as ShoptrackError).rule).toContain('cart/update');
+    }
+  });
+});
+
+describe('stringify', () => {
+  it('matches JSON.stringify on plain data', () => {
+    const v = { a: [1, 'two', null, true, { b: 'q"\\\n\u2028' }], n: -1.5e-7, s: '\u0001', e: [] };
+    expect(JSON.parse(stringify(v))).toEqual(v);
+    expect(stringify(v)).toContain('\\u2028');
+    expect(stringify(new Date(Date.UTC(2026, 0, 2)))).toBe('"2026-01-02T00:00:00.000Z"');
+    expect(stringify(new Date(NaN))).toBe('null');
+  });
+  it('leaves out undefined and functions in objects, writes null for them in arrays', () => {
+    expect(stringify({ a: undefined, f: () => 1, b: 1 })).toBe('{"b":1}');
+    expect(stringify([undefined, NaN, Infinity])).toBe('[null,null,null]');
+  });
+  it('ignores Array.prototype.toJSON as Prototype.js defines it', () => {
+    const proto = Array.prototype as unknown as { toJSON?: () => string };
+    proto.toJSON = function () {
+      return 'broken';
+    };
+    try {
+      expect(stringify({ cart: [1, 2] })).toBe('{"cart":[1,2]}');
+    } finally {
+      delete proto.toJSON;
+    }
+  });
+  it('does not call a patched JSON.stringify', () => {
+    const orig = JSON.stringify;
+    JSON.stringify = () => 'patched';
+    try {
+      expect(stringify({ a: 1 })).toBe('{"a":1}');
+    } finally {
+      JSON.stringify = orig;
+    }
+  });
+  it('skips inherited properties', () => {
+    const o = Object.create({ inherited: 1 });
+    o.own = 2;
+    expect(stringify(o)).toBe('{"own":2}');
+  });
+});

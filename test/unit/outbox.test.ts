@@ -1,0 +1,237 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Destination, SendResult } from '../../src/browser/destination';
+import { BACKOFF_BASE_MS, LEASE_MS, MAX_ENTRIES, backoff, createOutbox } from '../../src/browser/outbox';
+import { type Entry, type Store, idbStore, memoryStore } from '../../src/browser/store';
+import type { TrackedEvent } from '../../src/events/types';
+
+let seq = 0;
+const ev = (over: Partial<TrackedEvent> = {}): TrackedEvent => ({
+  id: 'e' + ++seq, ts: Date.now(), aid: 'a', sid: 's', uid: null, url: 'https://s.example/', e: { type: 'login' }, ...over,
+});
+
+/** A destination that records what it is sent and answers from a script (default: all ok). */
+function fakeDest(name = 'dc', answers: ((batch: TrackedEvent[]) => SendResult)[] = []): Destination & { sent: TrackedEvent[][] } {
+  const sent: TrackedEvent[][] = [];
+  return {
+    name, max: 3, sent,
+    accepts: () => true,
+    async send(batch) {
+      sent.push(batch);
+      const a = answers.shift();
+      return a ? a(batch) : { outcomes: batch.map(() => 'ok' as const) };
+    },
+  };
+}
+
+/** A store that records every call, so a test can see what was written before what was sent. */
+function spyStore(inner: Store = memoryStore()) {
+  const log: string[] = [];
+  const store: Store = {
+    all: () => inner.all(),
+    put: async (es) => { log.push('put ' + es.map((e) => e.k).join(',')); await inner.put(es); },
+    del: async (ks) => { log.push('del ' + ks.join(',')); await inner.del(ks); },
+  };
+  return { store, log, inner };
+}
+
+describe('outbox', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it('writes an event before the first send attempt and deletes it once acknowledged', async () => {
+    const { store, log, inner } = spyStore();
+    const d = fakeDest();
+    const origSend = d.send;
+    d.send = async (b, k) => { log.push('send ' + b.map((t) => t.id).join(',')); return origSend(b, k); };
+    const ob = createOutbox({ store, dests: [d], page: 'p1', onError: vi.fn() });
+    const t = ev();
+    await ob.add([t]).written;
+    await ob.flush();
+    expect(log[0]).toBe('put dc:' + t.id);
+    expect(log.indexOf('send ' + t.id)).toBeGreaterThan(0);
+    expect(log.at(-1)).toBe('del dc:' + t.id);
+    expect(await inner.all()).toEqual([]);
+    expect(ob.stats()).toMatchObject({ sent: 1, retried: 0, dropped: 0 });
+  });
+
+  it('stores everything tracked in the same tick in one write', async () => {
+    const { store, log } = spyStore();
+    const ob = createOutbox({ store, dests: [fakeDest('dc'), fakeDest('relay')], page: 'p', onError: vi.fn() });
+    const w = [ev(), ev(), ev()].map((t) => ob.add([t]).written);
+    await Promise.all(w);
+    expect(log).toHaveLength(1);
+    expect(log[0].split(',')).toHaveLength(6);
+  });
+
+  it('uses one IndexedDB transaction for a tick of 1,000 events', async () => {
+    vi.useRealTimers();
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const ob = createOutbox({ store: idbStore(), dests: [fakeDest()], page: 'p', onError: vi.fn() });
+    let last;
+    for (let i = 0; i < 1000; i++) last = ob.add([ev()]).written;
+    await last;
+    const writes = spy.mock.calls.filter((c) => c[1] == 'readwrite');
+    expect(writes).toHaveLength(1);
+    expect(await idbStore().all()).toHaveLength(1000);
+    spy.mockRestore();
+  });
+
+  it('sends in batches of the destination\'s size, oldest first', async () => {
+    const d = fakeDest();
+    const ob = createOutbox({ store: memoryStore(), dests: [d], page: 'p', onError: vi.fn() });
+    const ts = [1, 2, 3, 4, 5].map((i) => ev({ ts: Date.now() - 10 + i }));
+    await ob.add(ts.slice().reverse()).written;
+    await ob.flush();
+    expect(d.sent.map((b) => b.map((t) => t.id))).toEqual([ts.slice(0, 3).map((t) => t.id), ts.slice(3).map((t) => t.id)]);
+  });
+
+  it('retries network errors and 5xx with growing backoff, honouring Retry-After', async () => {
+    const retry = (retryAfter?: number) => (b: TrackedEvent[]): SendResult => ({ outcomes: b.map(() => 'retry' as const), retryAfter });
+    const d = fakeDest('dc', [retry(), retry(60_000), retry()]);
+    const { store, inner } = spyStore();
+    const ob = createOutbox({ store, dests: [d], page: 'p', onError: vi.fn(), random: () => 0.5 });
+    await ob.add([ev()]).written;
+    await ob.flush();
+    expect(d.sent).toHaveLength(1);
+    const [e1] = await inner.all();
+    expect(e1.n).toBe(1);
+    expect(e1.at - Date.now()).toBe(BACKOFF_BASE_MS);
+    await vi.advanceTimersByTimeAsync(BACKOFF_BASE_MS - 1);
+    expect(d.sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(d.sent).toHaveLength(2);
+    // Retry-After of 60 s outweighs the 2 s backoff of the second try.
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(d.sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(d.sent).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(backoff(3, 0.5));
+    expect(d.sent).toHaveLength(4);
+    expect(await inner.all()).toEqual([]);
+    expect(ob.stats()).toMatchObject({ sent: 1, retried: 3 });
+  });
+
+  it('drops an event refused for good and reports it', async () => {
+    const onError = vi.fn();
+    const d = fakeDest('dc', [(b) => ({ outcomes: b.map(() => ({ error: 'DataCue answered 400: bad' })) })]);
+    const { store, inner } = spyStore();
+    const ob = createOutbox({ store, dests: [d], page: 'p', onError });
+    const t = ev();
+    await ob.add([t]).written;
+    await ob.flush();
+    expect(await inner.all()).toEqual([]);
+    expect(onError).toHaveBeenCalledWith(new Error('DataCue answered 400: bad'), t);
+    expect(ob.stats().dropped).toBe(1);
+  });
+
+  it('splits a refused batch so that one bad event costs the others nothing', async () => {
+    const onError = vi.fn();
+    const bad = ev();
+    const d = fakeDest('dc', [
+      (b) => ({ outcomes: b.map(() => ({ error: '400' })) }),
+      (b) => ({ outcomes: b.map((t) => (t.id == bad.id ? { error: '400' } : 'ok')) }),
+      (b) => ({ outcomes: b.map((t) => (t.id == bad.id ? { error: '400' } : 'ok')) }),
+      (b) => ({ outcomes: b.map((t) => (t.id == bad.id ? { error: '400' } : 'ok')) }),
+    ]);
+    const ob = createOutbox({ store: memoryStore(), dests: [d], page: 'p', onError });
+    const now = Date.now();
+    const good1 = ev({ ts: now - 3 }), good2 = ev({ ts: now - 1 });
+    bad.ts = now - 2;
+    await ob.add([good1, bad, good2]).written;
+    await ob.flush();
+    expect(d.sent[0]).toHaveLength(3);
+    expect(d.sent.slice(1).map((b) => b.length)).toEqual([1, 1, 1]);
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(ob.stats()).toMatchObject({ sent: 2, dropped: 1 });
+  });
+
+  it('holds a deferred event until the next page', async () => {
+    const store = memoryStore();
+    const d1 = fakeDest();
+    const page1 = createOutbox({ store, dests: [d1], page: 'page1', onError: vi.fn() });
+    await page1.add([ev()], { hold: true }).written;
+    await page1.flush();
+    expect(d1.sent).toHaveLength(0);
+    const d2 = fakeDest();
+    const page2 = createOutbox({ store, dests: [d2], page: 'page2', onError: vi.fn() });
+    await page2.flush();
+    expect(d2.sent).toHaveLength(1);
+  });
+
+  it('leaves entries of a destination the page does not have', async () => {
+    const store = memoryStore();
+    const withRelay = createOutbox({ store, dests: [fakeDest('dc'), fakeDest('relay')], page: 'a', onError: vi.fn() });
+    await withRelay.add([ev()]).written;
+    const dc = fakeDest('dc');
+    await createOutbox({ store, dests: [dc], page: 'b', onError: vi.fn() }).flush();
+    expect(dc.sent).toHaveLength(1);
+    expect((await store.all()).map((e: Entry) => e.d)).toEqual(['relay']);
+  });
+
+  it('lets one tab send at a time: another tab waits for the lock, then finds nothing left to send', async () => {
+    const store = memoryStore();
+    // The lock the shop's tabs share (Web Locks in a browser): one holder at a time, the rest queue.
+    let tail = Promise.resolve();
+    const lock = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = tail.then(fn);
+      tail = run.then(() => {}, () => {});
+      return run;
+    };
+    let release!: () => void;
+    const slow: Destination = { ...fakeDest(), send: (b) => new Promise((r) => (release = () => r({ outcomes: b.map(() => 'ok' as const) }))) };
+    const tabA = createOutbox({ store, dests: [slow], page: 'a', onError: vi.fn(), lock });
+    const other = fakeDest();
+    const tabB = createOutbox({ store, dests: [other], page: 'b', onError: vi.fn(), lock });
+    await tabA.add([ev()]).written;
+    const a = tabA.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    const b = tabB.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(other.sent).toHaveLength(0);
+    release();
+    await a;
+    await b;
+    expect(other.sent).toHaveLength(0);
+    expect(await store.all()).toEqual([]);
+  });
+
+  it('keeps an entry being sent at once away from other tabs for a while', async () => {
+    const store = memoryStore();
+    const tabA = createOutbox({ store, dests: [fakeDest()], page: 'a', onError: vi.fn() });
+    await tabA.add([ev()], { lease: true }).written;
+    const other = fakeDest();
+    await createOutbox({ store, dests: [other], page: 'b', onError: vi.fn() }).flush();
+    expect(other.sent).toHaveLength(0);
+    // Tab b comes back for it when the time kept for the immediate send is over.
+    await vi.advanceTimersByTimeAsync(LEASE_MS - 1);
+    expect(other.sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(other.sent).toHaveLength(1);
+  });
+
+  it('drops the oldest entries past the cap, and counts them', async () => {
+    const onError = vi.fn();
+    const store = memoryStore();
+    const old = createOutbox({ store, dests: [fakeDest('gone')], page: 'x', onError });
+    await old.add(Array.from({ length: MAX_ENTRIES + 5 }, (_, i) => ev({ ts: Date.now() - 10_000 + i }))).written;
+    const ob = createOutbox({ store, dests: [fakeDest('dc')], page: 'y', onError });
+    await ob.flush();
+    expect(ob.stats().dropped).toBe(5);
+    expect(await store.all()).toHaveLength(MAX_ENTRIES);
+    expect(onError.mock.calls[0][0].message).toBe('outbox full or event older than 7 days: dropped');
+  });
+
+  it('hands unacknowledged entries to beacon at pagehide, and keeps them', async () => {
+    const beaconed: TrackedEvent[][] = [];
+    const d: Destination = { ...fakeDest('relay', [(b) => ({ outcomes: b.map(() => 'retry' as const) })]), beacon: (b) => (beaconed.push(b), true) };
+    const store = memoryStore();
+    const ob = createOutbox({ store, dests: [d], page: 'p', onError: vi.fn() });
+    const held = ev();
+    await ob.add([held], { hold: true }).written;
+    await ob.add([ev(), ev()]).written;
+    ob.unload();
+    expect(beaconed.flat()).toHaveLength(2);
+    expect(beaconed.flat().map((t) => t.id)).not.toContain(held.id);
+    expect(await store.all()).toHaveLength(3);
+  });
+});

@@ -1,0 +1,189 @@
+// @vitest-environment node
+// Nothing lost, nothing twice: a relay closed or killed and restarted mid-stream on the same outbox, and
+// a burst of 1,000 events from 20 shoppers that reaches Aqurate complete at one request a second at most.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TrackedEvent } from '../../src/events/types';
+import { createLog } from '../../src/relay/log';
+import { type RunningRelay, startRelay } from '../../src/relay/server';
+import { type AqurateState, toAqurate } from '../../src/vendors/aqurate';
+import { toQuarticon } from '../../src/vendors/quarticon';
+import { type Vendors, postEvents, shopperEvents, startVendors, tally, testConfig, testEnv, until } from '../relay/harness';
+
+let v: Vendors;
+beforeAll(async () => {
+  v = await startVendors();
+});
+afterEach(() => {
+  v.quarticon.clear();
+  v.aqurate.clear();
+});
+afterAll(() => v.close());
+
+const quiet = createLog([], () => {});
+
+/** What the vendors must receive for these events, each exactly once: Quarticon bodies and Aqurate rows as keys. */
+function expected(events: TrackedEvent[]) {
+  const q: string[] = [];
+  const a: string[] = [];
+  const carts = new Map<string, AqurateState | undefined>();
+  for (const t of events) {
+    const body = toQuarticon(t, 'demo-shop');
+    if (body) q.push(JSON.stringify(body));
+    const r = toAqurate(t, carts.get(t.aid));
+    if (r.state) carts.set(t.aid, r.state);
+    for (const row of r.rows) a.push(JSON.stringify(row));
+  }
+  return { q: q.sort(), a: a.sort() };
+}
+const receivedQ = () => v.quarticon.events().map((b) => JSON.stringify(b)).sort();
+const receivedA = () => v.aqurate.rows().map((r) => JSON.stringify(r)).sort();
+
+const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/** Posts batches in order, as the browser's outbox does: a batch not answered 200 is sent again. */
+async function deliver(base: () => string, batches: TrackedEvent[][]): Promise<{ accepted: number; duplicate: number }> {
+  const n = { accepted: 0, duplicate: 0 };
+  for (const b of batches)
+    for (;;) {
+      const a = await postEvents(base(), b).catch(() => undefined);
+      if (a?.status == 200) {
+        for (const r of a.results!) if (r.status != 'invalid') n[r.status]++;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  return n;
+}
+
+describe('restart mid-stream', () => {
+  it('a relay closed and reopened on the same outbox loses nothing and sends nothing twice', async () => {
+    const config = testConfig(v);
+    const events = Array.from({ length: 4 }, (_, s) => shopperEvents(s, 60)).flat();
+    const batches = chunks(events, 20);
+    let relay: RunningRelay = await startRelay(config, { log: quiet });
+    const sent = deliver(() => relay.url, batches);
+    // Close while the vendors are still being sent to; the client retries what the closing relay refuses.
+    await until('a third of the events forwarded', () => v.quarticon.events().length > 20);
+    const atClose = v.quarticon.events().length;
+    await relay.close();
+    relay = await startRelay({ ...config, port: 0 }, { log: quiet });
+    const counts = await sent;
+    // The browser's beacons are resent after a reload: the first batches arrive a second time.
+    const again = await deliver(() => relay.url, batches.slice(0, 3));
+    const want = expected(events);
+    await until('every event at both vendors', () => v.quarticon.events().length >= want.q.length && v.aqurate.rows().length >= want.a.length, 30000);
+    await new Promise((r) => setTimeout(r, 1200));
+    await relay.close();
+    console.log(`restart (close/reopen): ${events.length} events, closed with ${atClose}/${want.q.length} Quarticon events sent; after: Quarticon ${receivedQ().length}/${want.q.length}, Aqurate rows ${receivedA().length}/${want.a.length}; resent ${again.duplicate} answered duplicate`);
+    expect(atClose).toBeLessThan(want.q.length);
+    expect(counts.accepted + counts.duplicate).toBe(events.length);
+    expect(again).toEqual({ accepted: 0, duplicate: 60 });
+    expect(receivedQ()).toEqual(want.q);
+    expect(receivedA()).toEqual(want.a);
+  });
+
+  async function freePort(): Promise<number> {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const port = (s.address() as { port: number }).port;
+    await new Promise((r) => s.close(r));
+    return port;
+  }
+
+  function cli(env: { [k: string]: string }): { child: ChildProcess; log: string[]; ready: Promise<void> } {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/cli.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const log: string[] = [];
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (s: string) => {
+        log.push(...s.split('\n').filter(Boolean));
+        if (s.includes('"listening"')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error('relay exited with ' + code + ': ' + log.join('\n'))));
+    });
+    return { child, log, ready };
+  }
+  const exited = (c: ChildProcess) => new Promise((r) => c.once('exit', r));
+
+  it('the relay process stopped with SIGTERM and started again loses nothing and sends nothing twice', async () => {
+    const config = { ...testConfig(v), port: await freePort() };
+    const env = testEnv(config);
+    const base = 'http://127.0.0.1:' + config.port;
+    const events = Array.from({ length: 4 }, (_, s) => shopperEvents(100 + s, 50)).flat();
+    let p = cli(env);
+    await p.ready;
+    const sent = deliver(() => base, chunks(events, 10));
+    await until('some events forwarded', () => v.quarticon.events().length > 15);
+    const atKill = v.quarticon.events().length;
+    p.child.kill('SIGTERM');
+    await exited(p.child);
+    // The client keeps trying while the relay is down (connection refused), then gets through.
+    await new Promise((r) => setTimeout(r, 300));
+    p = cli(env);
+    await p.ready;
+    await sent;
+    const want = expected(events);
+    await until('every event at both vendors', () => v.quarticon.events().length >= want.q.length && v.aqurate.rows().length >= want.a.length, 30000);
+    await new Promise((r) => setTimeout(r, 1200));
+    p.child.kill('SIGTERM');
+    await exited(p.child);
+    console.log(`restart (SIGTERM): killed with ${atKill}/${want.q.length} Quarticon events sent; after: Quarticon ${receivedQ().length}/${want.q.length}, Aqurate rows ${receivedA().length}/${want.a.length}`);
+    expect(atKill).toBeLessThan(want.q.length);
+    expect(receivedQ()).toEqual(want.q);
+    expect(receivedA()).toEqual(want.a);
+  });
+
+  it('the relay process killed with SIGKILL loses nothing; only a request in flight at the kill may reach a vendor twice, and the restart says so', async () => {
+    const config = { ...testConfig(v), port: await freePort() };
+    const env = testEnv(config);
+    const base = 'http://127.0.0.1:' + config.port;
+    const events = Array.from({ length: 4 }, (_, s) => shopperEvents(200 + s, 50)).flat();
+    let p = cli(env);
+    await p.ready;
+    const sent = deliver(() => base, chunks(events, 10));
+    await until('some events forwarded', () => v.quarticon.events().length > 15);
+    p.child.kill('SIGKILL');
+    await exited(p.child);
+    p = cli(env);
+    await p.ready;
+    await sent;
+    const want = expected(events);
+    await until('every event at both vendors', () => new Set(receivedQ()).size >= want.q.length && new Set(receivedA()).size >= want.a.length, 30000);
+    await new Promise((r) => setTimeout(r, 1200));
+    p.child.kill('SIGTERM');
+    await exited(p.child);
+    const restartLine = p.log.find((l) => l.includes('in flight when it stopped'));
+    const interrupted = restartLine ? Number(/with (\d+) job/.exec(restartLine)![1]) : 0;
+    const doubledQ = [...tally(receivedQ()).values()].filter((n) => n > 1).length;
+    const doubledA = receivedA().length - new Set(receivedA()).size;
+    console.log(`restart (SIGKILL): Quarticon ${new Set(receivedQ()).size}/${want.q.length} distinct, ${doubledQ} doubled; Aqurate rows ${new Set(receivedA()).size}/${want.a.length} distinct, ${doubledA} doubled; jobs in flight at the kill: ${interrupted}`);
+    expect([...new Set(receivedQ())].sort()).toEqual([...new Set(want.q)].sort());
+    expect([...new Set(receivedA())].sort()).toEqual([...new Set(want.a)].sort());
+    expect(doubledQ + doubledA).toBeLessThanOrEqual(interrupted);
+  });
+});
+
+describe('burst', () => {
+  it('1,000 events from 20 shoppers reach the Aqurate stand-in complete, never two requests within a second', async () => {
+    const relay = await startRelay(testConfig(v), { log: quiet });
+    const shoppers = Array.from({ length: 20 }, (_, s) => shopperEvents(300 + s, 50));
+    const t0 = Date.now();
+    await Promise.all(shoppers.map((evs) => deliver(() => relay.url, chunks(evs, 10))));
+    const want = expected(shoppers.flat());
+    await until('every row at Aqurate', () => v.aqurate.rows().length >= want.a.length, 20000);
+    const done = Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 1200));
+    await relay.close();
+    const times = v.aqurate.postTimes();
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    console.log(`burst: 1000 events, ${want.a.length} Aqurate rows in ${times.length} requests over ${done} ms; gaps between requests ${gaps.join(', ')} ms (min ${Math.min(...gaps)})`);
+    expect(receivedA()).toEqual(want.a);
+    expect(v.aqurate.received.every((r) => r.status == 200)).toBe(true);
+    expect(times.length).toBeGreaterThan(1);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+    await until('every event at Quarticon', () => v.quarticon.events().length >= want.q.length);
+    expect(receivedQ()).toEqual(want.q);
+  });
+});
