@@ -295,23 +295,29 @@ describe('widgets in Chromium', () => {
   });
 
   it('draws the recommendations within one frame of the answer arriving', async () => {
-    // The first card's insertion time, seen by a MutationObserver set up before the script runs.
+    // The first card's insertion time, seen by a MutationObserver set up before the script runs, and
+    // every animation frame the page runs. Counted in frames, not milliseconds: a busy machine makes
+    // frames longer, but no extra frame may pass between the answer and the cards.
     const url = addPage('/frame', { api_key: 'slow', page_type: 'home' }, HOME_BODY, {
-      head: '<script>new MutationObserver(function(){if(!window.__drawn&&document.querySelector(".dc-c"))window.__drawn=performance.now()}).observe(document,{childList:true,subtree:true})</script>',
+      head:
+        '<script>window.__frames=[];(function f(){__frames.push(performance.now());requestAnimationFrame(f)})();' +
+        'new MutationObserver(function(){if(!window.__drawn&&document.querySelector(".dc-c"))window.__drawn=performance.now()}).observe(document,{childList:true,subtree:true})</script>',
     });
     const { page, problems } = await open(url);
     await page.waitForSelector('#grid .dc-c');
-    const { drawn, answered } = await page.evaluate(() => {
-      const drawn = (window as never as { __drawn: number }).__drawn;
+    const { drawn, answered, frames } = await page.evaluate(() => {
+      const w = window as never as { __drawn: number; __frames: number[] };
+      const drawn = w.__drawn;
       // The DataCue answer: the last fetch that had finished before the first card appeared.
       const fetched = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
         (e) => e.initiatorType == 'fetch' && e.responseEnd <= drawn,
       );
-      return { drawn, answered: Math.max(...fetched.map((e) => e.responseEnd)) };
+      const answered = Math.max(...fetched.map((e) => e.responseEnd));
+      return { drawn, answered, frames: w.__frames.filter((t) => t > answered && t < drawn).length };
     });
     expect(answered).toBeGreaterThan(0);
-    // One frame at 60 Hz.
-    expect(drawn - answered).toBeLessThan(1000 / 60);
+    expect(drawn).toBeGreaterThan(answered);
+    expect(frames).toBeLessThanOrEqual(1);
     expect(problems).toEqual([]);
     await page.context().close();
   });
