@@ -34,7 +34,8 @@ export interface Config {
 const PAGE_TYPES = ['home', 'product', 'category', 'cart', 'search', '404', 'checkout', 'order confirmation'];
 export const CONSENTS: Consent[] = ['pending', 'granted', 'denied'];
 const KEY_RULE = 'must be a non-empty string (the DataCue API key)';
-const oneOf = (list: string[]) => (v: unknown) => list.includes(v as string) || 'must be one of ' + list.join(', ');
+/** A check of a value against a list: true, or the rule naming the list. */
+export const oneOf = (list: string[]) => (v: unknown): true | string => list.includes(v as string) || 'must be one of ' + list.join(', ');
 const isStr = (v: unknown) => typeof v == 'string' || 'must be a string';
 /** An id: a string or a number, as the plugins print both ("" is a guest's user id). */
 const isId = (v: unknown) => v === '' || !!asId(v) || 'must be a string or a number';

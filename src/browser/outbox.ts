@@ -14,6 +14,11 @@ export const BACKOFF_MAX_MS = 5 * 60 * 1000;
 export const LEASE_MS = 30 * 1000;
 /** Entries older than this are dropped (and counted): DataCue logs browser events at receipt. */
 export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+/**
+ * Without a lock shared by the tabs, an entry another tab wrote is left to that tab until it is this
+ * far past its due time: a live tab sends its entries when due, so one that late belongs to a tab gone.
+ */
+export const ORPHAN_MS = 60 * 1000;
 /** The outbox holds at most this many entries; past it the oldest are dropped and counted. */
 export const MAX_ENTRIES = 2000;
 /** Bytes of a batch past which it is split (the keepalive budget, with room for headers). */
@@ -30,21 +35,22 @@ export interface OutboxDeps {
   store: Store;
   dests: Destination[];
   /** This page load's id: entries deferred by this page are held until the next one. */
-  page: string;
+  pageId: string;
   /** Refused for good, or dropped by the bounds. */
   onError: (err: Error, t?: TrackedEvent) => void;
-  /** Runs `fn` while no other tab of the shop runs it (Web Locks where they exist). */
+  /**
+   * Runs `fn` while no other tab of the shop runs it (Web Locks). Without one, each tab sends the
+   * entries it wrote, and takes over another's only once they are ORPHAN_MS overdue (that tab is gone).
+   */
   lock?: <T>(fn: () => Promise<T>) => Promise<T>;
-  random?: () => number;
 }
 
 export const backoff = (tries: number, random: number): number =>
   Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (tries - 1)) * (0.5 + random);
 
 export function createOutbox(deps: OutboxDeps) {
-  const { store, page, onError, dests } = deps;
+  const { store, pageId: page, onError, dests } = deps;
   const now = Date.now;
-  const random = deps.random || Math.random;
   const lock = deps.lock || ((fn) => fn());
   const dest = (name: string) => dests.find((d) => d.name == name);
   const stats = { sent: 0, retried: 0, dropped: 0 };
@@ -78,12 +84,14 @@ export function createOutbox(deps: OutboxDeps) {
     return out;
   };
 
-  const sendBatch = async (d: Destination, batch: Entry[], keepalive?: boolean): Promise<SendResult> => {
+  /** Sends a batch and settles its entries; `answered` hears an answer first, before the store is written. */
+  const sendBatch = async (d: Destination, batch: Entry[], keepalive?: boolean, answered?: (answer: unknown) => void): Promise<SendResult> => {
     batch.map((e) => inFlight.add(e.k));
     const r = await d.send(
       batch.map((e) => e.t),
       !!keepalive,
     );
+    r.answer && answered?.(r.answer);
     const t = now();
     const done: string[] = [];
     const keep: Entry[] = [];
@@ -92,7 +100,7 @@ export function createOutbox(deps: OutboxDeps) {
       inFlight.delete(e.k);
       if (o == 'retry') {
         stats.retried++;
-        e.at = t + Math.max(backoff(++e.n, random()), r.retryAfter || 0);
+        e.at = t + Math.max(backoff(++e.n, Math.random()), r.retryAfter || 0);
         keep.push(e);
       } else if (o != 'ok' && batch[1]) {
         // One refused event must not cost the others of its batch: each goes alone from now on.
@@ -122,7 +130,8 @@ export function createOutbox(deps: OutboxDeps) {
         drop(e, 'outbox full or event older than 7 days: dropped');
       } else if (e.hold != page && dest(e.d) && !inFlight.has(e.k)) {
         // (Otherwise deferred to the next page, for a destination this page lacks, or being sent.)
-        if (e.at > t) next = Math.min(next, e.at);
+        const at = deps.lock || mine.has(e.k) ? e.at : e.at + ORPHAN_MS;
+        if (at > t) next = Math.min(next, at);
         else ready.push(e), mine.set(e.k, e);
       }
     });
@@ -197,12 +206,14 @@ export function createOutbox(deps: OutboxDeps) {
       return { entries, written: written! };
     },
 
-    /** Sends one leased entry at once and returns its destination's answer. */
-    async now(e: Entry): Promise<unknown> {
-      const r = await sendBatch(dest(e.d)!, [e]);
+    /**
+     * Sends one leased entry at once; its destination's answer goes to `answered` as soon as it is in
+     * (the widgets draw it within the frame it arrives in), before the outbox's own bookkeeping.
+     */
+    async now(e: Entry, answered?: (answer: unknown) => void): Promise<void> {
+      const r = await sendBatch(dest(e.d)!, [e], false, answered);
       // A failure has set a retry time; until then the entry waits like any other.
       if (r.outcomes[0] != 'ok') schedule(e.at);
-      return r.answer;
     },
 
     flush,

@@ -1,7 +1,10 @@
-// Where the outbox keeps its entries: IndexedDB through idb-keyval, with memory as the fallback where
-// IndexedDB is missing, refuses to open (private modes) or hangs (Safari 14, idb-keyval issue 120).
+// Where the outbox keeps its entries: IndexedDB through idb-keyval; where IndexedDB is missing, refuses
+// to open (private modes), hangs (Safari 14, idb-keyval issue 120) or stays broken, localStorage; where
+// that refuses too (or is full), memory.
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { stringify } from '../events/json';
 import type { TrackedEvent } from '../events/types';
+import { attempt } from './attempt';
 
 /** One event on its way to one destination. */
 export interface Entry {
@@ -30,12 +33,31 @@ export const DB_NAME = 'shoptrack';
 /** How long an IndexedDB call may take before the store is taken for broken. */
 export const IDB_TIMEOUT_MS = 3000;
 
-export function memoryStore(): Store {
+/** The prefix of the outbox's localStorage keys where IndexedDB failed: shared by the tabs, as IndexedDB is. */
+export const LS_PREFIX = 'stk_o:';
+
+// Captured when the script loads, before a page's later patches can reach it.
+export const parse = JSON.parse;
+/** A JSON list kept in localStorage ([] when absent, refused or garbled). */
+export const list = (key: string): unknown[] => attempt(() => parse(localStorage.getItem(key) || '[]')) || [];
+/** Writes a list; false when storage refused it. */
+export const save = (key: string, items: unknown[]): boolean => !!attempt(() => (localStorage.setItem(key, stringify(items)), 1));
+
+/**
+ * Entries in memory; with `prefix`, in localStorage instead, one key an entry (prefix + entry key), so
+ * that every tab and the next page see them and no tab's write can undo another's. An entry storage
+ * refuses (refused, full) stays in memory.
+ */
+export function memoryStore(prefix?: string): Store {
   const m = new Map<string, Entry>();
   return {
-    all: async () => [...m.values()],
-    put: async (es) => void es.map((e) => m.set(e.k, e)),
-    del: async (ks) => void ks.map((k) => m.delete(k)),
+    all: async () => [
+      ...m.values(),
+      ...((prefix && attempt(() => Object.keys(localStorage).filter((k) => k.startsWith(prefix)).map((k) => parse(localStorage[k])))) || []),
+    ],
+    put: async (es) =>
+      void es.map((e) => (prefix && attempt(() => (localStorage.setItem(prefix + e.k, stringify(e)), 1)) ? m.delete(e.k) : m.set(e.k, e))),
+    del: async (ks) => void ks.map((k) => (m.delete(k), prefix && attempt(() => localStorage.removeItem(prefix + k)))),
   };
 }
 
@@ -43,8 +65,8 @@ export function memoryStore(): Store {
  * The outbox in IndexedDB. A call that fails or hangs (Safari 14's first open, idb-keyval issue 120)
  * drops the cached connection and opens the database again ("Connection to Indexed Database server
  * lost" leaves it dead); when that fails too, or IndexedDB is missing or refused (private modes), the
- * store moves to memory for good and says so through `onFallback`. Entries IndexedDB still holds are
- * sent by the next page that can open it.
+ * store moves to localStorage (memory where that refuses) for good and says so through `onFallback`.
+ * Entries IndexedDB still holds are sent by the next page that can open it.
  */
 export function idbStore(onFallback: (err: unknown) => void = () => {}): Store {
   let db: UseStore | undefined;
@@ -54,12 +76,12 @@ export function idbStore(onFallback: (err: unknown) => void = () => {}): Store {
       try {
         db ||= createStore(DB_NAME, 'outbox');
         return await new Promise<T>((resolve, reject) => {
-          setTimeout(() => reject(new Error('IndexedDB hung')), IDB_TIMEOUT_MS);
+          setTimeout(reject, IDB_TIMEOUT_MS, 'IndexedDB hung');
           op(db!).then(resolve, reject);
         });
       } catch (err) {
         db = undefined;
-        if (tries) onFallback(err), (mem = memoryStore());
+        if (tries) onFallback(err), (mem = memoryStore(LS_PREFIX));
       }
     return fallback(mem);
   };

@@ -1,10 +1,9 @@
 // The public API: window.shoptrack, also installed as window.datacue (a drop-in for DataCue's script).
 import { nanoid } from 'nanoid';
-import { stringify } from '../events/json';
 import type { Dict, ShopEvent, TrackedEvent } from '../events/types';
-import { ShoptrackError, validateEvent } from '../events/validate';
+import { ShoptrackError, asId, isObj, validateEvent } from '../events/validate';
 import { answersWithRecs } from '../vendors/datacue';
-import { CONSENTS, type Config, type Consent, readConfig } from './config';
+import { CONSENTS, type Config, type Consent, oneOf, readConfig } from './config';
 import { datacue } from './dest-datacue';
 import type { Destination } from './destination';
 import { relay } from './dest-relay';
@@ -12,7 +11,7 @@ import { createIdentity } from './identity';
 import { createOutbox, type Stats } from './outbox';
 import { pageEvents } from './page';
 import { attempt } from './attempt';
-import { type Store, idbStore, memoryStore } from './store';
+import { type Store, idbStore, list, memoryStore, parse, save } from './store';
 
 export const VERSION = '0.1.0';
 /** Order ids already tracked by this browser, so that reloading a confirmation page counts no order twice. */
@@ -46,16 +45,8 @@ export interface Tracker {
   readonly anonymousId: string;
 }
 
-// Captured when the script loads, before a page's later patches can reach it.
-const parse = JSON.parse;
-
 /** A console warning; a console that throws is not worth breaking the page for. */
 export const warn = (msg: string): void => attempt(() => console.warn('[shoptrack] ' + msg));
-
-/** A JSON list kept in localStorage ([] when absent, refused or garbled). */
-const list = (key: string): unknown[] => attempt(() => parse(localStorage.getItem(key) || '[]')) || [];
-/** Writes a list; false when storage refused it. */
-const save = (key: string, items: unknown[]): boolean => !!attempt(() => (localStorage.setItem(key, stringify(items)), 1));
 
 export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker {
   const cfg = readConfig(raw, (e) => warn(e.message));
@@ -70,10 +61,11 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
   id.uid = cfg.userId;
   const listeners: ((answer: unknown, e: ShopEvent) => void)[] = [];
 
-  const persistent = (): Store => opts.store || idbStore((err) => warn('IndexedDB failed, using memory: ' + err));
+  const persistent = (): Store => opts.store || idbStore((err) => warn('IndexedDB failed, using localStorage: ' + err));
   // While consent is pending nothing is written anywhere: the outbox lives in memory.
   let mem = memoryStore();
-  let current = granted() ? persistent() : mem;
+  // The outbox's store; consent swaps what is behind it.
+  const current: Store = { ...(granted() ? persistent() : mem) };
 
   const dests: Destination[] = [];
   const dc = (key: string) => datacue(cfg.eventsUrl, key, parse);
@@ -83,9 +75,9 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
 
   const locks = navigator.locks;
   const outbox = createOutbox({
-    store: { all: () => current.all(), put: (es) => current.put(es), del: (ks) => current.del(ks) },
+    store: current,
     dests,
-    page: nanoid(),
+    pageId: nanoid(),
     onError: report,
     lock: locks && ((fn) => locks.request('shoptrack-outbox', fn) as never),
   });
@@ -93,7 +85,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
   // What earlier pages deferred: into the outbox, to be sent from this page.
   if (granted()) {
     const held = list(HELD_KEY) as TrackedEvent[];
-    attempt(() => localStorage.removeItem(HELD_KEY));
+    save(HELD_KEY, []);
     if (held[0]) outbox.add(held);
   }
 
@@ -116,11 +108,15 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
     await written;
     if (!now) return void (granted() && !defer && outbox.flush());
     let answer: unknown;
-    for (const entry of entries) {
-      const a = await outbox.now(entry);
-      if (entry.d == 'dc') answer = a;
-    }
-    if (answer) for (const fn of listeners) attempt(() => fn(answer, e));
+    // DataCue and the relay at once; the answer (DataCue's recommendations) goes to the widgets first.
+    await Promise.all(
+      entries.map((entry) =>
+        outbox.now(entry, (a) => {
+          answer = a;
+          for (const fn of listeners) attempt(() => fn(a, e));
+        }),
+      ),
+    );
     return answer;
   }
 
@@ -132,8 +128,9 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
       else if (!cfg.apiKey) dests.unshift(dc((cfg.apiKey = apiKey)));
     },
     identify(userId, profile) {
-      id.uid = userId == null || userId === '' ? null : '' + userId;
-      if (profile && typeof profile == 'object') id.profile = profile;
+      // A string or a number ("" or null: logged out), as the plugins print user ids.
+      id.uid = asId(userId) || null;
+      if (isObj(profile)) id.profile = profile;
     },
     // An async function never throws: an invalid event is a rejected promise naming the field and the rule.
     track: (event, defer) =>
@@ -141,19 +138,20 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
         if (!(err instanceof ShoptrackError)) report(err);
         throw err;
       }),
-    flush: () => (granted() ? outbox.flush() : Promise.resolve()),
+    flush: async () => void (granted() && (await outbox.flush())),
     async consent(state) {
-      if (!CONSENTS.includes(state)) return report(new ShoptrackError('consent(state)', 'must be one of ' + CONSENTS.join(', ')));
+      const ok = oneOf(CONSENTS)(state);
+      if (ok !== true) return report(new ShoptrackError('consent(state)', ok));
       const was = consent;
       consent = state;
       id.persist(granted());
       if (state == 'denied') {
         id.clear();
         await current.del((await current.all()).map((e) => e.k));
-        current = mem = memoryStore();
+        Object.assign(current, (mem = memoryStore()));
       } else if (granted() && was != state) {
         const held = await mem.all();
-        current = persistent();
+        Object.assign(current, persistent());
         await current.put(held);
         outbox.flush();
       }

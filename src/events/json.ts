@@ -15,26 +15,20 @@ export function stringify(v: unknown): string {
     case 'string':
       return str(v);
     case 'number':
-      return isFinite(v) ? '' + v : 'null';
     case 'boolean':
-      return '' + v;
+      // isFinite(true) is true: booleans print as themselves.
+      return isFinite(v as number) ? '' + v : 'null';
     case 'object': {
       if (!v) return 'null';
       if (v instanceof Date) return isFinite(+v) ? str(v.toISOString()) : 'null';
-      if (Array.isArray(v)) {
-        let out = '[';
-        for (let i = 0; i < v.length; i++) {
-          const item = stringify(v[i]);
-          out += (i ? ',' : '') + (item === undefined ? 'null' : item);
-        }
-        return out + ']';
-      }
-      let out = '';
-      for (const k of Object.keys(v)) {
-        const item = stringify((v as { [k: string]: unknown })[k]);
-        if (item !== undefined) out += (out ? ',' : '') + str(k) + ':' + item;
-      }
-      return '{' + out + '}';
+      // Array.from visits holes too, which JSON writes as null.
+      if (Array.isArray(v)) return '[' + Array.from(v, (item) => stringify(item) ?? 'null').join() + ']';
+      const o = v as { [k: string]: unknown };
+      const items = Object.keys(o).map((k) => {
+        const item = stringify(o[k]);
+        return item === undefined ? '' : str(k) + ':' + item;
+      });
+      return '{' + items.filter((i) => i).join() + '}';
     }
   }
   // undefined, functions and symbols are left out, as JSON.stringify leaves them out of objects.

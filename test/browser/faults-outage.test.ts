@@ -2,4 +2,4 @@
 // outbox (test/faults/scenarios.ts). Run `npm run build` first.
 import { faultTests } from '../faults/vitest';
 
-faultTests(['datacue down', 'vendors down behind the relay', 'three tabs']);
+faultTests(['datacue down', 'vendors down behind the relay', 'three tabs', 'three tabs, no Web Locks']);

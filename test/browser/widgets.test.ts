@@ -10,6 +10,8 @@ import { launch } from './chromium';
 
 const SCRIPT = readFileSync('dist/shoptrack.js', 'utf8');
 const SHOTS = 'test-results';
+/** How long the DataCue stand-in holds the answer for the key "slow": past the first paint and the load event, even on a busy machine. */
+const SLOW_MS = 1500;
 
 interface Hit {
   path: string;
@@ -102,7 +104,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     const ev = Array.isArray(raw) ? undefined : raw.event;
     const kind = key == 'xss' ? 'xss' : ev && ev.type == 'pageview' ? ev.subtype : '';
     if (ev && ANSWERS[kind]) {
-      if (key == 'slow') await new Promise((r) => setTimeout(r, 400));
+      if (key == 'slow') await new Promise((r) => setTimeout(r, SLOW_MS));
       return send(200, JSON.stringify(ANSWERS[kind]));
     }
     return send(204, '');
@@ -283,7 +285,7 @@ describe('widgets in Chromium', () => {
       head: '<script>window.__cls=0;new PerformanceObserver(function(l){l.getEntries().forEach(function(e){if(!e.hadRecentInput)window.__cls+=e.value})}).observe({type:"layout-shift",buffered:true})</script>',
     });
     const { page, problems } = await open(url);
-    // Painted before the answer (the stand-in delays it 400 ms): space was reserved, not added.
+    // Painted before the answer (the stand-in delays it SLOW_MS): space was reserved, not added.
     expect(await page.locator('.dc-c').count()).toBe(0);
     await page.waitForSelector('#slider .dc-c');
     await page.evaluate(() => Promise.all([...document.images].map((i) => i.decode().catch(() => {}))));

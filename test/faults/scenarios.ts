@@ -239,7 +239,7 @@ const threeTabs = scenario('three tabs', true, async (c) => {
 /** Three tabs where the browser has no Web Locks (Safari before 15.4, some embedded webviews). */
 const threeTabsNoLocks = scenario(
   'three tabs, no Web Locks',
-  false,
+  true,
   async (c) => {
     const tabs = await Promise.all([c.tab(), c.tab(), c.tab()]);
     if (await tabs[0].evaluate(() => !!navigator.locks)) c.problems.push('navigator.locks still there');
@@ -363,10 +363,10 @@ const idbLost = scenario(
   LOST,
 );
 
-/** Storage missing and DataCue down while the page reloads: what memory held must not die with the page. */
+/** Storage missing and DataCue down while the page reloads: the localStorage outbox carries what waits to the next page. */
 const idbMissingReload = scenario(
   'IndexedDB missing + reloads',
-  false,
+  true,
   async (c) => {
     const page = await c.tab();
     const tracked: string[] = [];

@@ -76,6 +76,9 @@ describe('stringify', () => {
   it('leaves out undefined and functions in objects, writes null for them in arrays', () => {
     expect(stringify({ a: undefined, f: () => 1, b: 1 })).toBe('{"b":1}');
     expect(stringify([undefined, NaN, Infinity])).toBe('[null,null,null]');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(stringify([1, , true, false, () => 1])).toBe(JSON.stringify([1, , true, false, () => 1]));
+    expect(stringify({ t: true, f: false, n: null, u: undefined })).toBe('{"t":true,"f":false,"n":null}');
   });
   it('ignores Array.prototype.toJSON as Prototype.js defines it', () => {
     const proto = Array.prototype as unknown as { toJSON?: () => string };

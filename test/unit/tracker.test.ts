@@ -42,6 +42,19 @@ describe('tracker', () => {
     expect(Math.abs(ev.ts - Date.now())).toBeLessThan(5000);
   });
 
+  it('takes user ids as strings or numbers, and "", null or anything else as logged out', async () => {
+    const d = dest();
+    const t = createTracker({}, { store: memoryStore(), destinations: [d] });
+    const uids: unknown[] = [];
+    for (const u of ['u1', 42, '', null, NaN, { id: 1 }]) {
+      t.identify(u as string);
+      await t.track({ type: 'login' });
+      await t.flush();
+      uids.push(d.sent.at(-1)!.uid);
+    }
+    expect(uids).toEqual(['u1', '42', null, null, null, null]);
+  });
+
   it('rejects an invalid event with the field and the rule, without throwing', async () => {
     const t = createTracker({}, { store: memoryStore(), destinations: [dest()] });
     let p: Promise<unknown> | undefined;
@@ -105,7 +118,7 @@ describe('tracker', () => {
     localStorage.setItem('stk_held', '{not json');
     const d = dest();
     const t = createTracker({}, { store: memoryStore(), destinations: [d] });
-    expect(localStorage.getItem('stk_held')).toBeNull();
+    expect(localStorage.getItem('stk_held')).toBe('[]');
     await t.track({ type: 'login' }, true);
     expect(JSON.parse(localStorage.getItem('stk_held')!)).toHaveLength(1);
   });
