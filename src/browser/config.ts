@@ -58,7 +58,8 @@ export function readConfig(raw: unknown, warn: (e: ShoptrackError) => void): Con
   const opts = get<Dict>('options', (v) => isObj(v) || 'must be an object') || {};
 
   const cfg: Config = {
-    apiKey: get('api_key', (v) => !!v && typeof v == 'string' || KEY_RULE) || (c.api_key == null ? bad('.api_key', KEY_RULE) : undefined),
+    // Missing or wrong, a warning: without it nothing goes to DataCue (init(apiKey) may still bring it).
+    apiKey: typeof c.api_key == 'string' && c.api_key ? c.api_key : bad('.api_key', KEY_RULE),
     userId: id('user_id') || null,
     pageType: get('page_type', oneOf(PAGE_TYPES)),
     productId: id('product_id'),

@@ -85,7 +85,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
   // What earlier pages deferred: into the outbox, to be sent from this page.
   if (granted()) {
     const held = list(HELD_KEY) as TrackedEvent[];
-    save(HELD_KEY, []);
+    attempt(() => localStorage.removeItem(HELD_KEY));
     if (held[0]) outbox.add(held);
   }
 
