@@ -197,9 +197,10 @@ export function createOutbox(deps: OutboxDeps) {
             mine.set(e.k, e);
           }
       // Written in a task of its own, after the caller's: a shop's burst of calls and the cloning of
-      // what they tracked into IndexedDB do not add up to one long task.
+      // what they tracked into IndexedDB do not add up to one long task. Not in a hidden tab, whose
+      // timers are throttled (a second, a minute) and which may be discarded unseen: there, at once.
       if (!writing.length)
-        written = new Promise((r) => setTimeout(r)).then(() => {
+        written = new Promise((r) => (document.hidden ? r(0) : setTimeout(r))).then(() => {
           const batch = writing;
           writing = [];
           return store.put(batch);

@@ -68,7 +68,7 @@ export function memoryStore(prefix?: string): Store {
  * store moves to localStorage (memory where that refuses) for good and says so through `onFallback`.
  * Entries IndexedDB still holds are sent by the next page that can open it.
  */
-export function idbStore(onFallback: (err: unknown) => void = () => {}): Store {
+export function idbStore(onFallback: (err: unknown) => void): Store {
   let db: UseStore | undefined;
   let mem: Store | undefined;
   const run = async <T>(op: (s: UseStore) => Promise<T>, fallback: (m: Store) => Promise<T>): Promise<T> => {
