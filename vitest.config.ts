@@ -22,6 +22,18 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        test: {
+          // The relay's PostgreSQL store: one throwaway cluster for the run (test/pg/cluster.ts).
+          name: 'pg',
+          environment: 'node',
+          include: ['test/pg/**/*.test.ts'],
+          globalSetup: ['test/pg/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
+        },
+      },
     ],
   },
 });
