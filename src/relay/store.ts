@@ -43,7 +43,98 @@ export interface RelayStore {
   prune(before: number): Promise<void>;
   /** Jobs that were being sent when the store was last closed without finishing (a killed relay). */
   readonly interrupted: number;
+  /** The shop's records waiting for each vendor (docs/sync.md). */
+  readonly sync: SyncQueue;
   close(): Promise<void>;
+}
+
+/** What an entry asks a vendor to do with a record. An order cancel is an upsert with status cancelled. */
+export type SyncOp = 'upsert' | 'delete';
+
+/** One change to queue: the newest version of one record (data/types.ts). */
+export interface SyncChange {
+  /** A data/types.ts Entity. */
+  entity: string;
+  /** The record's key (data/types.ts recordKey). */
+  key: string;
+  op: SyncOp;
+  /** The canonical record (upsert) or its id fields (delete), as JSON text. */
+  record: string;
+  /** A digest of op and record: a change equal to the version already waiting or sent is not queued again. */
+  digest: string;
+}
+
+/** A claimed entry: one version of one record for one vendor. */
+export interface SyncEntry {
+  vendor: string;
+  entity: string;
+  key: string;
+  op: SyncOp;
+  record: string;
+  /** The entry's version, raised by every change queued for it; settle() names the version it sent. */
+  version: number;
+  /** Attempts at this version, this one included. */
+  tries: number;
+  /** An earlier version reached the vendor: an upsert is an update there, not a create. */
+  delivered: boolean;
+  /** When this version was queued (ms since the epoch). */
+  queued: number;
+}
+
+/** What became of a claimed entry: delivered, to be tried again at `retryAt`, or refused for good. */
+export type SyncOutcome =
+  | { entry: SyncEntry; sent: true }
+  | { entry: SyncEntry; retryAt: number; error: string }
+  | { entry: SyncEntry; failed: string };
+
+export type SyncState = 'waiting' | 'sent' | 'failed';
+export interface SyncStatus {
+  /** Entries by vendor, entity and state ("waiting" includes those being sent). */
+  counts: { [vendor: string]: { [entity: string]: { [S in SyncState]: number } } };
+  /** The latest errors (a retry's reason or a refusal), newest first. */
+  errors: { vendor: string; entity: string; key: string; error: string; at: number; state: SyncState }[];
+}
+
+/**
+ * The sync queue: one entry per (vendor, entity, key), each with a state, its latest version and the
+ * outcome of the last attempt. Every method is one transaction, durable when it resolves.
+ *
+ * A PostgreSQL implementation follows the same rules with a table keyed (vendor, entity, key):
+ * `put` is an INSERT ... ON CONFLICT DO UPDATE (or SELECT ... FOR UPDATE then write) applying the rules
+ * below, and `claim` is
+ *   UPDATE sync SET due = $now + $lease, claimed_version = version, tries = tries + 1
+ *   WHERE (vendor, entity, key) IN (SELECT vendor, entity, key FROM sync WHERE vendor = $1 AND
+ *     state = 'queued' AND due <= $now ORDER BY due LIMIT $n FOR UPDATE SKIP LOCKED) RETURNING ...
+ * so that relays sharing the database never claim the same entry while its lease runs.
+ */
+export interface SyncQueue {
+  /**
+   * Queues each change for each vendor. Per (vendor, entity, key):
+   *  - an equal change (same digest) to the version waiting, being sent or sent: nothing is queued
+   *    (a re-run import queues nothing twice); after a failure it is queued again;
+   *  - a waiting version is replaced by the newer one (only the newest is ever sent); one being sent
+   *    is replaced too, and the new version waits until the claim is settled;
+   *  - a delete of a record never delivered to that vendor, and not being sent, removes the entry:
+   *    there is nothing to delete (a delete after a waiting upsert cancels it).
+   * Returns how many entries were queued (new or replaced).
+   */
+  put(vendors: string[], changes: SyncChange[], now: number): Promise<number>;
+  /**
+   * Claims up to `limit` of a vendor's entries due by `now`, oldest due first, for `leaseMs`: no other
+   * claim takes them until they are settled or the lease runs out (a relay that died mid-request).
+   */
+  claim(vendor: string, now: number, limit: number, leaseMs: number): Promise<SyncEntry[]>;
+  /**
+   * Records each claimed entry's outcome. When a newer version was queued meanwhile, that version
+   * waits, due at once; the outcome still counts for `delivered`.
+   */
+  settle(outcomes: SyncOutcome[], now: number): Promise<void>;
+  /** When the vendor's next entry is due (a lease's end included), or undefined when none waits. */
+  nextDue(vendor: string): Promise<number | undefined>;
+  /** Ends every claim at once; the relay calls it at start (one relay per SQLite file). Returns how many. */
+  release(now: number): Promise<number>;
+  /** Counts by vendor, entity and state, and the latest `errors` errors. */
+  status(errors?: number): Promise<SyncStatus>;
 }
 
 const SCHEMA = `
@@ -62,6 +153,28 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (vendor, state, due, seq);
 CREATE TABLE IF NOT EXISTS vendor_state (vendor TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (vendor, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync (
+  vendor TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  key TEXT NOT NULL,
+  op TEXT NOT NULL,
+  record TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  -- queued (waiting or being sent), sent or failed
+  state TEXT NOT NULL,
+  -- when a queued entry may be claimed: its due time, or the end of its claim's lease
+  due INTEGER NOT NULL,
+  claimed_version INTEGER,
+  tries INTEGER NOT NULL DEFAULT 0,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  queued INTEGER NOT NULL,
+  error TEXT,
+  error_at INTEGER,
+  PRIMARY KEY (vendor, entity, key)
+);
+CREATE INDEX IF NOT EXISTS sync_due ON sync (vendor, state, due);
+CREATE INDEX IF NOT EXISTS sync_errors ON sync (error_at) WHERE error IS NOT NULL;
 `;
 
 /** The outbox in one SQLite file (better-sqlite3): WAL, and a full sync before a write returns. */
@@ -118,11 +231,13 @@ export function sqliteStore(path: string): RelayStore {
       return { seq: r.seq, payload: JSON.parse(r.payload), tries: r.tries + 1, created: r.created };
     }),
   );
+  const sync = sqliteSyncQueue(db);
   const each = (fn: (seq: number) => void) => db.transaction((seqs: number[]) => seqs.forEach(fn));
   const done = each((s) => q.done.run(s));
 
   return {
     interrupted,
+    sync,
     accept: async (events, planners, now) => accept(events, planners, now),
     take: async (vendor, now, limit) => take(vendor, now, limit),
     nextDue: async (vendor) => q.next.get(vendor)?.due ?? undefined,
@@ -142,5 +257,120 @@ export function sqliteStore(path: string): RelayStore {
     },
     prune: async (before) => void q.prune.run(before),
     close: async () => void db.close(),
+  };
+}
+
+interface SyncRow {
+  vendor: string;
+  entity: string;
+  key: string;
+  op: SyncOp;
+  record: string;
+  digest: string;
+  version: number;
+  state: 'queued' | 'sent' | 'failed';
+  due: number;
+  claimed_version: number | null;
+  tries: number;
+  delivered: number;
+  queued: number;
+}
+
+function sqliteSyncQueue(db: Database.Database): SyncQueue {
+  type Key = [string, string, string];
+  const q = {
+    get: db.prepare<Key, SyncRow>('SELECT * FROM sync WHERE vendor = ? AND entity = ? AND key = ?'),
+    insert: db.prepare<[string, string, string, string, string, string, number, number]>(
+      "INSERT INTO sync (vendor, entity, key, op, record, digest, version, state, due, queued) VALUES (?, ?, ?, ?, ?, ?, 1, 'queued', ?, ?)",
+    ),
+    // A claimed entry keeps its lease as its due time: the new version waits for the claim to settle.
+    replace: db.prepare<{ op: string; record: string; digest: string; now: number; vendor: string; entity: string; key: string }>(
+      `UPDATE sync SET op = @op, record = @record, digest = @digest, version = version + 1, state = 'queued', tries = 0,
+         due = CASE WHEN claimed_version IS NULL THEN @now ELSE due END, queued = @now, error = NULL, error_at = NULL
+       WHERE vendor = @vendor AND entity = @entity AND key = @key`,
+    ),
+    remove: db.prepare<Key>('DELETE FROM sync WHERE vendor = ? AND entity = ? AND key = ?'),
+    due: db.prepare<[string, number, number], SyncRow>("SELECT * FROM sync WHERE vendor = ? AND state = 'queued' AND due <= ? ORDER BY due LIMIT ?"),
+    claim: db.prepare<[number, string, string, string]>(
+      'UPDATE sync SET due = ?, claimed_version = version, tries = tries + 1 WHERE vendor = ? AND entity = ? AND key = ?',
+    ),
+    settle: db.prepare<{ state: string; due: number; now: number; delivered: number; error: string | null; at: number | null; vendor: string; entity: string; key: string; version: number }>(
+      `UPDATE sync SET claimed_version = NULL, delivered = @delivered,
+         state = CASE WHEN version = @version THEN @state ELSE 'queued' END,
+         due = CASE WHEN version = @version THEN @due ELSE @now END,
+         error = CASE WHEN version = @version THEN @error ELSE error END,
+         error_at = CASE WHEN version = @version THEN @at ELSE error_at END
+       WHERE vendor = @vendor AND entity = @entity AND key = @key AND claimed_version = @version`,
+    ),
+    next: db.prepare<[string], { due: number | null }>("SELECT MIN(due) AS due FROM sync WHERE vendor = ? AND state = 'queued'"),
+    release: db.prepare<[number]>('UPDATE sync SET due = ?, claimed_version = NULL WHERE claimed_version IS NOT NULL'),
+    counts: db.prepare<[], { vendor: string; entity: string; state: string; n: number }>('SELECT vendor, entity, state, COUNT(*) AS n FROM sync GROUP BY vendor, entity, state'),
+    errors: db.prepare<[number], { vendor: string; entity: string; key: string; error: string; at: number; state: string }>(
+      'SELECT vendor, entity, key, error, error_at AS at, state FROM sync WHERE error IS NOT NULL ORDER BY error_at DESC LIMIT ?',
+    ),
+  };
+
+  const put = db.transaction((vendors: string[], changes: SyncChange[], now: number): number => {
+    let queued = 0;
+    for (const vendor of vendors)
+      for (const c of changes) {
+        const row = q.get.get(vendor, c.entity, c.key);
+        if (!row) {
+          // A delete of a record this vendor never had: nothing to do.
+          if (c.op == 'delete') continue;
+          q.insert.run(vendor, c.entity, c.key, c.op, c.record, c.digest, now, now);
+        } else if (row.digest == c.digest && row.state != 'failed') continue;
+        else if (c.op == 'delete' && !row.delivered && row.claimed_version === null) q.remove.run(vendor, c.entity, c.key);
+        else q.replace.run({ op: c.op, record: c.record, digest: c.digest, now, vendor, entity: c.entity, key: c.key });
+        queued++;
+      }
+    return queued;
+  });
+
+  const claim = db.transaction((vendor: string, now: number, limit: number, leaseMs: number): SyncEntry[] =>
+    q.due.all(vendor, now, limit).map((r) => {
+      q.claim.run(now + leaseMs, vendor, r.entity, r.key);
+      return { vendor, entity: r.entity, key: r.key, op: r.op, record: r.record, version: r.version, tries: r.tries + 1, delivered: !!r.delivered, queued: r.queued };
+    }),
+  );
+
+  const settle = db.transaction((outcomes: SyncOutcome[], now: number) => {
+    for (const o of outcomes) {
+      const { vendor, entity, key, version, op } = o.entry;
+      const sent = 'sent' in o;
+      // After a delivered delete the vendor no longer has the record; a delivered upsert it has.
+      const delivered = sent ? op == 'upsert' : o.entry.delivered;
+      const retry = 'retryAt' in o;
+      q.settle.run({
+        state: sent ? 'sent' : retry ? 'queued' : 'failed',
+        due: retry ? o.retryAt : now,
+        now,
+        delivered: delivered ? 1 : 0,
+        error: sent ? null : retry ? o.error : o.failed,
+        at: sent ? null : now,
+        vendor,
+        entity,
+        key,
+        version,
+      });
+    }
+  });
+
+  return {
+    put: async (vendors, changes, now) => put(vendors, changes, now),
+    claim: async (vendor, now, limit, leaseMs) => claim(vendor, now, limit, leaseMs),
+    settle: async (outcomes, now) => settle(outcomes, now),
+    nextDue: async (vendor) => q.next.get(vendor)?.due ?? undefined,
+    release: async (now) => q.release.run(now).changes,
+    status: async (errors = 10) => {
+      const counts: SyncStatus['counts'] = {};
+      for (const r of q.counts.all()) {
+        const byEntity = (counts[r.vendor] ||= {});
+        const c = (byEntity[r.entity] ||= { waiting: 0, sent: 0, failed: 0 });
+        c[r.state == 'queued' ? 'waiting' : (r.state as SyncState)] += r.n;
+      }
+      const list = q.errors.all(errors).map((e) => ({ ...e, state: (e.state == 'queued' ? 'waiting' : e.state) as SyncState }));
+      return { counts, errors: list };
+    },
   };
 }
