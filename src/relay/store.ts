@@ -133,6 +133,8 @@ export interface SyncQueue {
   nextDue(vendor: string): Promise<number | undefined>;
   /** Ends every claim at once; the relay calls it at start (one relay per SQLite file). Returns how many. */
   release(now: number): Promise<number>;
+  /** The newest upsert of a record queued for any vendor, as JSON text (an order cancel reads it). */
+  latest(entity: string, key: string): Promise<string | undefined>;
   /** Counts by vendor, entity and state, and the latest `errors` errors. */
   status(errors?: number): Promise<SyncStatus>;
 }
@@ -175,6 +177,7 @@ CREATE TABLE IF NOT EXISTS sync (
 );
 CREATE INDEX IF NOT EXISTS sync_due ON sync (vendor, state, due);
 CREATE INDEX IF NOT EXISTS sync_errors ON sync (error_at) WHERE error IS NOT NULL;
+CREATE INDEX IF NOT EXISTS sync_record ON sync (entity, key);
 `;
 
 /** The outbox in one SQLite file (better-sqlite3): WAL, and a full sync before a write returns. */
@@ -305,6 +308,9 @@ function sqliteSyncQueue(db: Database.Database): SyncQueue {
     next: db.prepare<[string], { due: number | null }>("SELECT MIN(due) AS due FROM sync WHERE vendor = ? AND state = 'queued'"),
     release: db.prepare<[number]>('UPDATE sync SET due = ?, claimed_version = NULL WHERE claimed_version IS NOT NULL'),
     counts: db.prepare<[], { vendor: string; entity: string; state: string; n: number }>('SELECT vendor, entity, state, COUNT(*) AS n FROM sync GROUP BY vendor, entity, state'),
+    latest: db.prepare<[string, string], { record: string }>(
+      "SELECT record FROM sync WHERE entity = ? AND key = ? AND op = 'upsert' ORDER BY queued DESC LIMIT 1",
+    ),
     errors: db.prepare<[number], { vendor: string; entity: string; key: string; error: string; at: number; state: string }>(
       'SELECT vendor, entity, key, error, error_at AS at, state FROM sync WHERE error IS NOT NULL ORDER BY error_at DESC LIMIT ?',
     ),
@@ -362,6 +368,7 @@ function sqliteSyncQueue(db: Database.Database): SyncQueue {
     settle: async (outcomes, now) => settle(outcomes, now),
     nextDue: async (vendor) => q.next.get(vendor)?.due ?? undefined,
     release: async (now) => q.release.run(now).changes,
+    latest: async (entity, key) => q.latest.get(entity, key)?.record,
     status: async (errors = 10) => {
       const counts: SyncStatus['counts'] = {};
       for (const r of q.counts.all()) {

@@ -111,6 +111,15 @@ describe('sync queue', () => {
     expect((await q.claim('datacue', 500, 10, LEASE)).map((e) => [e.key, e.tries])).toEqual([['p2', 2]]);
   });
 
+  it('reads the newest upsert of a record, whichever vendor it was queued for', async () => {
+    const q = open();
+    await q.put(['datacue'], [change('o1', 'upsert', 'a', 'order')], 1);
+    await q.put(['aqurate'], [change('o1', 'upsert', 'b', 'order')], 2);
+    expect(JSON.parse((await q.latest('order', 'o1'))!).version).toBe('b');
+    expect(await q.latest('order', 'o2')).toBeUndefined();
+    expect(await q.latest('product', 'o1')).toBeUndefined();
+  });
+
   it('keeps everything across a reopen, and release() frees the claims of a relay that died', async () => {
     dir = mkdtempSync(join(tmpdir(), 'sync-store-'));
     const path = join(dir, 'relay.sqlite');
