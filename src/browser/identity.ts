@@ -1,5 +1,4 @@
 // The shopper's ids: a long-lived anonymous id, a session id shared by all tabs, the logged-in user id.
-import { nanoid } from 'nanoid';
 import type { Dict } from '../events/types';
 import { attempt } from './attempt';
 
@@ -28,10 +27,10 @@ export interface Identity {
 }
 
 /**
- * A new id: nanoid's 21 characters of [A-Za-z0-9_-], which is what Quarticon allows in a cookie id;
- * DataCue takes any string (its example is a UUID).
+ * A new id: 128 random bits as 32 hex digits, which Quarticon allows in a cookie id ([a-zA-Z0-9_-]);
+ * DataCue takes any string (its example is a UUID). Not crypto.randomUUID: plain-http shops lack it.
  */
-export const newId = (): string => nanoid();
+export const newId = (): string => Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => (byte + 256).toString(16).slice(1)).join('');
 
 const VALID_ID = /^[\w-]{8,64}$/;
 

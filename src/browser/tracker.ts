@@ -1,5 +1,4 @@
 // The public API: window.shoptrack, also installed as window.datacue (a drop-in for DataCue's script).
-import { nanoid } from 'nanoid';
 import type { Dict, ShopEvent, TrackedEvent } from '../events/types';
 import { ShoptrackError, asId, isObj, validateEvent } from '../events/validate';
 import { answersWithRecs } from '../vendors/datacue';
@@ -7,7 +6,7 @@ import { CONSENTS, type Config, type Consent, oneOf, readConfig } from './config
 import { datacue } from './dest-datacue';
 import type { Destination } from './destination';
 import { relay } from './dest-relay';
-import { createIdentity } from './identity';
+import { createIdentity, newId } from './identity';
 import { createOutbox, type Stats } from './outbox';
 import { pageEvents } from './page';
 import { attempt } from './attempt';
@@ -77,7 +76,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
   const outbox = createOutbox({
     store: current,
     dests,
-    pageId: nanoid(),
+    pageId: newId(),
     onError: report,
     lock: locks && ((fn) => locks.request('shoptrack-outbox', fn) as never),
   });
@@ -95,7 +94,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
     const ts = Date.now();
     // Fields left undefined are not stored in the JSON sent.
     const t: TrackedEvent = {
-      id: nanoid(), ts, aid: id.aid, sid: id.session(ts), uid: id.uid, profile: id.profile,
+      id: newId(), ts, aid: id.aid, sid: id.session(ts), uid: id.uid, profile: id.profile,
       url: location.href, ref: document.referrer || undefined, page: cfg.pageType, e,
     };
     // A deferred event usually comes right before a navigation, which can abort an IndexedDB write still

@@ -13,8 +13,8 @@ declare global {
   }
 }
 
-/** The seed asks only for "an automatically generated visitor id" (its example is a UUID; shoptrack's is a nanoid). */
-const VISITOR_ID = /^[\w-]{21,36}$/;
+/** The seed asks only for "an automatically generated visitor id" (its example is a UUID; shoptrack's is 32 hex digits). */
+const VISITOR_ID = /^[0-9a-f]{32}$/;
 const SEED_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const AUTH = 'Basic ' + Buffer.from(DEMO_API_KEY + ':').toString('base64');
 

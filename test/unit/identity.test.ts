@@ -14,7 +14,7 @@ describe('Identity', () => {
 
   it('makes an anonymous id of Quarticon-safe characters and keeps it in a cookie and in localStorage', () => {
     const id = createIdentity(true);
-    expect(id.aid).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    expect(id.aid).toMatch(/^[0-9a-f]{32}$/);
     expect(cookie(AID_KEY)).toBe(id.aid);
     expect(localStorage.getItem(AID_KEY)).toBe(id.aid);
     expect(createIdentity(true).aid).toBe(id.aid);

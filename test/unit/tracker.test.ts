@@ -35,9 +35,9 @@ describe('tracker', () => {
     expect(d.sent).toHaveLength(1);
     const [ev] = d.sent;
     expect(ev).toMatchObject({ uid: 'u7', profile: { segment: 'gold' }, page: 'cart', url: location.href, e: { type: 'wishlist', subtype: 'add', product_id: 'p1' } });
-    expect(ev.id).toMatch(/^[\w-]{21}$/);
-    expect(ev.aid).toMatch(/^[\w-]{21}$/);
-    expect(ev.sid).toMatch(/^[\w-]{21}$/);
+    expect(ev.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(ev.aid).toMatch(/^[0-9a-f]{32}$/);
+    expect(ev.sid).toMatch(/^[0-9a-f]{32}$/);
     expect(ev.sid).not.toBe(ev.aid);
     expect(Math.abs(ev.ts - Date.now())).toBeLessThan(5000);
   });
