@@ -1,22 +1,18 @@
 // The shop's first-party relay, which holds Quarticon's and Aqurate's secret keys and forwards to them
 // (ARCHITECTURE.md). It deduplicates by event id, so beacons at pagehide may be resent safely.
 import { stringify } from '../events/json';
+import { RELAY_EVENTS_PATH, type RelayAnswer, type RelayBatch } from '../events/policy';
 import type { TrackedEvent } from '../events/types';
 import type { Destination, Outcome } from './destination';
 import { attempt } from './attempt';
 import { beacon, outcome, post } from './transport';
 
-/** Events per request: the relay takes up to 500 a batch (src/relay), a beacon at most 64 KiB. */
+/** Events per request: the relay takes up to RELAY_MAX_EVENTS a batch, a beacon at most 64 KiB. */
 export const RELAY_BATCH = 100;
 
-/** The relay's answer to POST <base>/events: one result per event, in the order sent. */
-export interface RelayAnswer {
-  results: { id: string; status: 'accepted' | 'duplicate' | 'invalid'; error?: string }[];
-}
-
 export function relay(base: string, parse: (s: string) => unknown): Destination {
-  const url = base.replace(/\/+$/, '') + '/events';
-  const body = (batch: TrackedEvent[]) => stringify({ events: batch });
+  const url = base.replace(/\/+$/, '') + RELAY_EVENTS_PATH;
+  const body = (batch: TrackedEvent[]) => stringify({ events: batch } satisfies RelayBatch);
   return {
     name: 'relay',
     max: RELAY_BATCH,

@@ -2,14 +2,12 @@
 // acknowledged it or refused it for good. One tab of the shop sends at a time (a lock shared by the
 // tabs is held for the whole round), so no two tabs send the same entry.
 import { stringify } from '../events/json';
+import { backoff } from '../events/policy';
 import type { TrackedEvent } from '../events/types';
 import type { Destination, SendResult } from './destination';
 import type { Entry, Store } from './store';
 import { KEEPALIVE_BUDGET } from './transport';
 
-/** Retry backoff: 1 s doubling to 5 min, with ±50 % jitter so tabs and shoppers do not retry in step. */
-export const BACKOFF_BASE_MS = 1000;
-export const BACKOFF_MAX_MS = 5 * 60 * 1000;
 /** An entry sent at once, outside the lock, is not due for others before this: longer than a request may take. */
 export const LEASE_MS = 30 * 1000;
 /** Entries older than this are dropped (and counted): DataCue logs browser events at receipt. */
@@ -44,9 +42,6 @@ export interface OutboxDeps {
    */
   lock?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
-
-export const backoff = (tries: number, random: number): number =>
-  Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (tries - 1)) * (0.5 + random);
 
 export function createOutbox(deps: OutboxDeps) {
   const { store, pageId: page, onError, dests } = deps;

@@ -1,5 +1,6 @@
 // HTTP from the browser without trusting the page: the fetch and sendBeacon found when the script
 // loaded are used only while they look native; otherwise XMLHttpRequest, which old wrappers leave alone.
+import { retryAfterMs, retryable, succeeded } from '../events/policy';
 import type { Outcome } from './destination';
 import { attempt } from './attempt';
 
@@ -21,9 +22,6 @@ const native = (f: unknown): false | Function =>
 const origFetch = native(globalThis.fetch) as false | typeof fetch;
 const origBeacon = native(navigator.sendBeacon) as false | Navigator['sendBeacon'];
 
-/** Retry-After in milliseconds: the delay-seconds form, which 429 and 503 answers use (0 otherwise). */
-export const retryAfterMs = (v: string | null): number => +v! * 1000 || 0;
-
 /** POSTs a body; never rejects: failures come back as status 0. */
 export async function post(url: string, body: string, headers: Record<string, string>, keepalive = false): Promise<Answer> {
   try {
@@ -32,7 +30,7 @@ export async function post(url: string, body: string, headers: Record<string, st
       const timer = setTimeout(() => ctl.abort(), REQUEST_TIMEOUT_MS);
       try {
         const r = await origFetch.call(globalThis, url, { method: 'POST', body, headers, keepalive, signal: ctl.signal });
-        return { status: r.status, retryAfter: retryAfterMs(r.headers.get('retry-after')), body: await r.text() };
+        return { status: r.status, retryAfter: retryAfterMs(r.headers.get('retry-after'), Date.now()), body: await r.text() };
       } finally {
         clearTimeout(timer);
       }
@@ -43,7 +41,7 @@ export async function post(url: string, body: string, headers: Record<string, st
       x.timeout = REQUEST_TIMEOUT_MS;
       for (const h in headers) x.setRequestHeader(h, headers[h]);
       // loadend comes after load, error, abort and timeout alike; status is 0 for all but load.
-      x.onloadend = () => resolve({ status: x.status, retryAfter: retryAfterMs(x.getResponseHeader('retry-after')), body: x.responseText });
+      x.onloadend = () => resolve({ status: x.status, retryAfter: retryAfterMs(x.getResponseHeader('retry-after'), Date.now()), body: x.responseText });
       x.send(body);
     });
   } catch {
@@ -56,12 +54,9 @@ export const beacon = (url: string, body: string): boolean =>
   // text/plain keeps the beacon a simple request, so a relay on another origin needs no preflight.
   !!attempt(() => origBeacon && origBeacon.call(navigator, url, new Blob([body], { type: 'text/plain;charset=UTF-8' })));
 
-/** Whether a status means the same request may succeed later (network, 5xx, 408, 429). */
-export const retryable = (status: number): boolean => !status || status == 408 || status == 429 || status > 499;
-
 /** What an answer means for the events it carried; `who` names the server in the error. */
 export const outcome = (a: Answer, who: string): Outcome =>
-  a.status > 199 && a.status < 300
+  succeeded(a.status)
     ? 'ok'
     : retryable(a.status)
       ? 'retry'

@@ -1,6 +1,9 @@
 // The canonical event model: what the shop tracks, what the outbox stores and what the relay receives.
 // Event shapes follow DataCue's browser events (seeds/001_32de60bf4a85c92b.txt); the few that DataCue's
 // document does not define (order completed, impressions) are named here and mapped per vendor.
+import type { RecSource } from './policy';
+
+export type { RecSource };
 
 export type Dict = { [key: string]: unknown };
 
@@ -16,8 +19,6 @@ export interface CartItem {
 
 export type PageSubtype = 'home' | 'product' | 'category' | 'search' | 'cart' | '404' | 'checkout';
 export type ClickSubtype = 'banner' | 'product' | 'related' | 'similar' | 'recent';
-/** Which recommendation vendor produced an item a shopper saw or clicked. */
-export type RecSource = 'datacue' | 'quarticon' | 'aqurate';
 
 /** An event as the shop passes it to `track()`; validated by events/validate.ts. */
 export interface ShopEvent {
@@ -48,7 +49,7 @@ export type PageType = PageSubtype | 'order confirmation';
  * Short keys: this object is serialised on every send and kept in IndexedDB.
  */
 export interface TrackedEvent {
-  /** nanoid, unique per event; the relay deduplicates by it. */
+  /** 32 random hex digits (newId), unique per event; the relay deduplicates by it. */
   id: string;
   /** Milliseconds since the epoch, when track() was called. */
   ts: number;

@@ -3,9 +3,10 @@
 // widgets' item-to-item recommendations.
 import { asNum } from '../events/validate';
 import type { TrackedEvent } from '../events/types';
-import { type AqurateRecKind, type AqurateState, toAqurate } from '../vendors/aqurate';
+import { type AqurateRecItem, type AqurateRecKind, type AqurateRecsAnswer, retryable, succeeded } from '../events/policy';
+import { type AqurateState, toAqurate } from '../vendors/aqurate';
 import type { Forwarder } from './forward';
-import { retryable, vendorRequest } from './vendor-http';
+import { vendorRequest } from './vendor-http';
 
 export interface AqurateSettings {
   url: string;
@@ -42,20 +43,11 @@ export function aqurateForwarder(s: AqurateSettings): Forwarder {
         { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': s.token }, body: JSON.stringify(rows) },
         s.timeoutMs,
       );
-      if (a.status >= 200 && a.status < 300) return { ok: true };
+      if (succeeded(a.status)) return { ok: true };
       const why = 'aqurate answered ' + (a.status || a.error) + (a.body ? ': ' + a.body.slice(0, 200) : '');
       return retryable(a.status) ? { retry: why, after: a.retryAfter } : { error: why };
     },
   };
-}
-
-/** A recommended item as the widgets take it. */
-export interface AqurateRecItem {
-  product_id: string;
-  name?: string;
-  price?: number;
-  photo_url?: string;
-  link?: string;
 }
 
 /**
@@ -88,13 +80,13 @@ export function normaliseAqurateRecs(answer: unknown): AqurateRecItem[] {
   return out;
 }
 
-export async function aqurateRecs(s: AqurateSettings, kind: AqurateRecKind, productId: string): Promise<{ status: number; body: unknown }> {
+export async function aqurateRecs(s: AqurateSettings, kind: AqurateRecKind, productId: string): Promise<{ status: number; body: AqurateRecsAnswer | { error: string } }> {
   const a = await vendorRequest(
     s.url + '/recommendations/items/' + kind + '?' + new URLSearchParams({ product_id: productId }),
     { method: 'GET', headers: { accept: 'application/json', 'x-auth-token': s.recsToken || s.token } },
     s.timeoutMs,
   );
-  if (a.status < 200 || a.status >= 300) return { status: 502, body: { error: a.status ? 'aqurate answered ' + a.status : 'aqurate unreachable: ' + a.error } };
+  if (!succeeded(a.status)) return { status: 502, body: { error: a.status ? 'aqurate answered ' + a.status : 'aqurate unreachable: ' + a.error } };
   let parsed: unknown;
   try {
     parsed = JSON.parse(a.body);

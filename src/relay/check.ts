@@ -1,13 +1,13 @@
 // What the relay takes from a browser: a TrackedEvent (events/types.ts) whose `e` passes the same
 // validateEvent the browser ran. Pure; returns the event or throws a ShoptrackError naming the field.
-import type { Dict, RecSource, TrackedEvent } from '../events/types';
+import { REC_SOURCES } from '../events/policy';
+import type { Dict, TrackedEvent } from '../events/types';
 import { ShoptrackError, validateEvent } from '../events/validate';
 
-/** Event ids are nanoids; anything else this long or with other characters is not ours. */
+/** Event ids are 32 hex digits (newId, browser/identity.ts; 21-character nanoids before); anything else is not ours. */
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_ID = 256;
 const MAX_URL = 4096;
-const SOURCES: RecSource[] = ['datacue', 'quarticon', 'aqurate'];
 
 const isObj = (v: unknown): v is Dict => typeof v == 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown, field: string, max: number, optional = false): string | undefined => {
@@ -46,7 +46,7 @@ export function checkTracked(input: unknown): TrackedEvent {
     t.profile = input.profile;
   }
   const e = t.e;
-  if (e.source != null && !SOURCES.includes(e.source)) throw new ShoptrackError('event.source', 'must be one of ' + SOURCES.join(', '));
+  if (e.source != null && !REC_SOURCES.includes(e.source)) throw new ShoptrackError('event.source', 'must be one of ' + REC_SOURCES.join(', '));
   if (e.tracking_string != null) str(e.tracking_string, 'event.tracking_string', MAX_URL);
   if (e.type == 'impression' && e.source == 'quarticon' && e.tracking_string == null)
     throw new ShoptrackError('event.tracking_string', 'is required on impressions of Quarticon recommendations');

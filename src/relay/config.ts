@@ -2,7 +2,8 @@
 // Each key `fooBar` of the file is the variable SHOPTRACK_RELAY_FOO_BAR.
 import { readFileSync } from 'node:fs';
 import { AQURATE_MIN_INTERVAL_MS, AQURATE_URL } from '../vendors/aqurate';
-import { QUARTICON_ID, QUARTICON_URL } from '../vendors/quarticon';
+import { QUARTICON_ID } from '../events/policy';
+import { QUARTICON_URL } from '../vendors/quarticon';
 import { MIN_SECRET_LENGTH } from './log';
 import { VENDOR_TIMEOUT_MS } from './vendor-http';
 

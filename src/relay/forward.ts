@@ -1,5 +1,6 @@
 // Sends each vendor's jobs from the store: retries with backoff, a vendor's least interval between
 // requests, and a clean stop that lets requests in flight finish and be recorded.
+import { backoff } from '../events/policy';
 import type { Log } from './log';
 import type { Job, Planner, RelayStore } from './store';
 
@@ -18,14 +19,8 @@ export interface Forwarder extends Planner {
 /** Delivered; worth another try (after at least `after` ms); or refused for good. */
 export type SendResult = { ok: true } | { retry: string; after?: number } | { error: string };
 
-/** Retry backoff: 1 s doubling to 5 min, ±50 % jitter. */
-export const RETRY_BASE_MS = 1000;
-export const RETRY_MAX_MS = 5 * 60 * 1000;
 /** A job still failing this long after it was accepted is given up (and kept, failed, in the store). */
 export const GIVE_UP_MS = 3 * 24 * 3600 * 1000;
-
-export const retryDelay = (tries: number, random: number): number =>
-  Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (tries - 1)) * (0.5 + random);
 
 export interface Forwarding {
   /** New jobs were written: send them. */
@@ -61,7 +56,7 @@ export function forward(
       const expired = jobs.filter((j) => t - j.created > GIVE_UP_MS);
       if (expired.length) await store.fail(expired.map((j) => j.seq), 'gave up after ' + GIVE_UP_MS / 3600000 + ' h: ' + r.retry);
       const tries = Math.max(...jobs.map((j) => j.tries));
-      const at = t + Math.max(retryDelay(tries, random()), r.after || 0);
+      const at = t + Math.max(backoff(tries, random()), r.after || 0);
       log('warn', f.name + ' will retry ' + seqs.length + ' job(s)', { reason: r.retry, in_ms: Math.round(at - t) });
       await store.retry(seqs.filter((s) => !expired.some((j) => j.seq == s)), at);
     };

@@ -3,7 +3,16 @@
 // widgets' recommendations) and GET /health; anything else goes to `next`, or gets a 404.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TrackedEvent } from '../events/types';
-import { AQURATE_REC_KINDS, type AqurateRecKind } from '../vendors/aqurate';
+import {
+  AQURATE_REC_KINDS,
+  RELAY_AQURATE_RECS,
+  RELAY_EVENTS_PATH,
+  RELAY_MAX_EVENTS,
+  RELAY_QUARTICON_RECS,
+  type RelayAnswer,
+  type RelayResult,
+  isAqurateRecKind,
+} from '../events/policy';
 import { type AqurateSettings, aqurateForwarder, aqurateRecs } from './aqurate';
 import { checkTracked } from './check';
 import { type RelayConfig, secretsOf } from './config';
@@ -13,19 +22,15 @@ import { type QuarticonSettings, quarticonForwarder, quarticonRecQuery, quartico
 import { rateLimiter } from './rate-limit';
 import { type RelayStore, sqliteStore } from './store';
 
-/** Events one request may carry (the browser sends at most 100, RELAY_BATCH in dest-relay.ts). */
-export const MAX_EVENTS = 500;
+/** Events one request may carry (the browser sends at most RELAY_BATCH, in dest-relay.ts). */
+export const MAX_EVENTS = RELAY_MAX_EVENTS;
 /** Event ids are remembered this long: the browser's outbox drops events after 7 days (MAX_AGE_MS). */
 export const DEDUP_MS = 8 * 24 * 3600 * 1000;
 const PRUNE_EVERY_MS = 3600 * 1000;
 /** What a closing relay asks clients to wait before they send again. */
 const CLOSING_RETRY_S = 5;
 
-export interface RelayResult {
-  id: string;
-  status: 'accepted' | 'duplicate' | 'invalid';
-  error?: string;
-}
+export type { RelayResult };
 
 export interface RelayOptions {
   /** The outbox; SQLite at config.dbPath when not given. */
@@ -169,7 +174,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
       throw new HttpError(503, 'the relay could not store the events; send them again later');
     }
     for (const r of results) if (r.status == 'accepted' && known.has(r.id)) r.status = 'duplicate';
-    send(res, 200, { results }, cors);
+    send(res, 200, { results } satisfies RelayAnswer, cors);
     if (valid.length > known.size) forwarding.wake();
   }
 
@@ -178,7 +183,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     const allow = (m: string) => {
       if (method != m) throw new HttpError(405, path + ' takes ' + m);
     };
-    if (path == '/events') {
+    if (path == RELAY_EVENTS_PATH) {
       allow('POST');
       if (closing) return send(res, 503, { error: 'the relay is restarting' }, { ...cors, 'retry-after': String(CLOSING_RETRY_S) });
       return events(req, res, cors);
@@ -187,7 +192,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
       allow('GET');
       return send(res, 200, closing ? { status: 'closing' } : { status: 'ok', vendors: await store.counts() }, cors);
     }
-    if (path == '/recs/quarticon') {
+    if (path == RELAY_QUARTICON_RECS) {
       allow('GET');
       if (!quarticon) throw new HttpError(404, 'quarticon is not configured on this relay');
       const q = quarticonRecQuery(url.searchParams);
@@ -195,12 +200,11 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
       const a = await quarticonRecs(quarticon, q.query);
       return send(res, a.status, a.body, cors);
     }
-    const m = /^\/recs\/aqurate\/([^/]+)$/.exec(path);
-    if (m) {
+    if (path.startsWith(RELAY_AQURATE_RECS)) {
       allow('GET');
       if (!aqurate) throw new HttpError(404, 'aqurate is not configured on this relay');
-      const kind = m[1] as AqurateRecKind;
-      if (!AQURATE_REC_KINDS.includes(kind)) throw new HttpError(404, 'unknown kind; expected ' + AQURATE_REC_KINDS.join(', '));
+      const kind = path.slice(RELAY_AQURATE_RECS.length);
+      if (!isAqurateRecKind(kind)) throw new HttpError(404, 'unknown kind; expected ' + AQURATE_REC_KINDS.join(', '));
       const pid = url.searchParams.get('product_id');
       if (!pid || pid.length > 200 || /[\u0000-\u001f]/.test(pid)) throw new HttpError(400, 'product_id: required, at most 200 characters');
       const a = await aqurateRecs(aqurate, kind, pid);

@@ -1,8 +1,9 @@
 // Quarticon behind the relay: events to POST /track/event with the secret x-api-key, and the widgets'
 // recommendations from GET /recommendation (seeds/002_b9effc4c9bb4f847.txt).
-import { QUARTICON_ID, quarticonError, toQuarticon } from '../vendors/quarticon';
+import { QUARTICON_ID, QUARTICON_REC_PARAMS, type QuarticonRecQuery, retryable, succeeded } from '../events/policy';
+import { quarticonError, toQuarticon } from '../vendors/quarticon';
 import type { Forwarder } from './forward';
-import { retryable, vendorRequest } from './vendor-http';
+import { vendorRequest } from './vendor-http';
 
 export interface QuarticonSettings {
   url: string;
@@ -39,41 +40,40 @@ export function quarticonForwarder(s: QuarticonSettings): Forwarder {
       if (retryable(a.status)) return { retry: 'quarticon answered ' + (a.status || a.error), after: a.retryAfter };
       // The error envelope (status "ERROR", data.error_code) may come with any status, 200 included.
       const err = a.body ? quarticonError(parse(a.body)) : undefined;
-      if (a.status >= 200 && a.status < 300 && !err) return { ok: true };
+      if (succeeded(a.status) && !err) return { ok: true };
       return { error: 'quarticon answered ' + a.status + ': ' + (err || a.body.slice(0, 200)) };
     },
   };
 }
 
-/** The query parameters the widgets may pass to GET /recommendation, and which are ids. */
-const REC_PARAMS: { [k: string]: 'id' | 'text' } = { placementId: 'id', cookie: 'id', userId: 'id', filterProduct: 'id', filterCategory: 'text' };
 const MAX_PARAM = 200;
+const PARAMS = Object.keys(QUARTICON_REC_PARAMS) as (keyof QuarticonRecQuery)[];
 
-/** Checks the widget's query: the problem, or the query to pass on. */
-export function quarticonRecQuery(q: URLSearchParams): { error: string } | { query: { [k: string]: string } } {
-  const out: { [k: string]: string } = {};
-  for (const k of q.keys()) if (!(k in REC_PARAMS)) return { error: k + ': unknown parameter; expected ' + Object.keys(REC_PARAMS).join(', ') };
-  for (const k in REC_PARAMS) {
+/** Checks the widget's query (QUARTICON_REC_PARAMS): the problem, or the query to pass on. */
+export function quarticonRecQuery(q: URLSearchParams): { error: string } | { query: QuarticonRecQuery } {
+  const out: Partial<QuarticonRecQuery> = {};
+  for (const k of q.keys()) if (!PARAMS.includes(k as keyof QuarticonRecQuery)) return { error: k + ': unknown parameter; expected ' + PARAMS.join(', ') };
+  for (const k of PARAMS) {
     const v = q.get(k);
     if (v == null || v === '') continue;
     if (v.length > MAX_PARAM) return { error: k + ': longer than ' + MAX_PARAM + ' characters' };
-    if (REC_PARAMS[k] == 'id' && !QUARTICON_ID.test(v)) return { error: k + ': allows [a-zA-Z0-9-_] only' };
+    if (QUARTICON_REC_PARAMS[k] == 'id' && !QUARTICON_ID.test(v)) return { error: k + ': allows [a-zA-Z0-9-_] only' };
     if (/[\u0000-\u001f]/.test(v)) return { error: k + ': control characters are not allowed' };
     out[k] = v;
   }
   if (!out.placementId) return { error: 'placementId: required' };
   if (!out.cookie) return { error: 'cookie: required (the anonymous id)' };
-  return { query: out };
+  return { query: out as QuarticonRecQuery };
 }
 
 /** Quarticon's recommendation envelope, as it answered (seeds/002), with the status to answer. */
-export async function quarticonRecs(s: QuarticonSettings, query: { [k: string]: string }): Promise<{ status: number; body: unknown }> {
-  const params = new URLSearchParams({ customer: s.customer, ...query });
+export async function quarticonRecs(s: QuarticonSettings, query: QuarticonRecQuery): Promise<{ status: number; body: unknown }> {
+  const params = new URLSearchParams({ customer: s.customer, ...(query as unknown as Record<string, string>) });
   const headers: Record<string, string> = { accept: 'application/json' };
   if (s.acceptVersion) headers['accept-version'] = s.acceptVersion;
   const a = await vendorRequest(s.url + '/recommendation?' + params, { method: 'GET', headers }, s.timeoutMs);
   const body = parse(a.body);
-  if (a.status >= 200 && a.status < 300 && body && typeof body == 'object') return { status: 200, body };
+  if (succeeded(a.status) && body && typeof body == 'object') return { status: 200, body };
   if (body && typeof body == 'object' && (body as { status?: unknown }).status == 'ERROR') return { status: 502, body };
   const why = a.status ? 'quarticon answered ' + a.status : 'quarticon unreachable: ' + a.error;
   return { status: 502, body: { status: 'ERROR', timestamp: Math.floor(Date.now() / 1000), data: { error_code: 'relay.upstream', error_message: why } } };

@@ -11,10 +11,6 @@ export const AQURATE_URL = 'https://api.aqurate.ai';
 /** "The API is rate-limited to ONE request per second" for the whole shop (notes/vendors.md). */
 export const AQURATE_MIN_INTERVAL_MS = 1000;
 
-/** The item-to-item recommendation kinds (notes/vendors.md). */
-export const AQURATE_REC_KINDS = ['upsell', 'cross-sell', 'substitutes'] as const;
-export type AqurateRecKind = (typeof AQURATE_REC_KINDS)[number];
-
 export type AqurateEventName = 'page_view' | 'add_to_cart' | 'add_to_wishlist' | 'purchase' | 'link_click';
 export type AqurateEventPage = 'detail_page' | 'checkout' | null;
 

@@ -1,12 +1,10 @@
 // Quarticon's Store REST API (seeds/002_b9effc4c9bb4f847.txt: "Event", "Recommendation", envelope and
 // errors; notes/vendors.md). Pure: a canonical event in, the body of POST /track/event out.
+import { NOT_QUARTICON_ID, QUARTICON_ID } from '../events/policy';
 import type { TrackedEvent } from '../events/types';
 
 /** The Store REST API; its x-api-key is secret, so only the relay calls it (notes/vendors.md). */
 export const QUARTICON_URL = 'https://restapi.quartic.pl/store';
-
-/** Cookie, device, user, placement and product ids allow these characters only (seeds/002). */
-export const QUARTICON_ID = /^[a-zA-Z0-9_-]+$/;
 
 /** TransactionProduct (seeds/002). */
 export interface QuarticonBasketItem {
@@ -40,7 +38,7 @@ export interface QuarticonEnvelope {
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 /** The anonymous id as a Quarticon cookie: characters it does not allow are left out. */
-export const quarticonCookie = (aid: string): string | undefined => aid.replace(/[^a-zA-Z0-9_-]/g, '') || undefined;
+export const quarticonCookie = (aid: string): string | undefined => aid.replace(NOT_QUARTICON_ID, '') || undefined;
 
 /** Quarticon's body for an event, or null for an event Quarticon does not take. */
 export function toQuarticon(t: TrackedEvent, customer: string): QuarticonEvent | null {

@@ -1,34 +1,33 @@
 // Quarticon and Aqurate placements, fetched through the shop's relay (which holds their keys):
 // GET <relay>/recs/quarticon?placementId=..&cookie=..  -> Quarticon's {status, data:[{id, title, ...}]}
 // GET <relay>/recs/aqurate/<kind>?product_id=..        -> {items:[{product_id, name, price, ...}]}
-import type { RecProduct, RecSource } from '../events/types';
+import { type AqurateRecsAnswer, type QuarticonRecQuery, RELAY_AQURATE_RECS, RELAY_QUARTICON_RECS, type RecSource, isAqurateRecKind, quarticonId } from '../events/policy';
+import type { Dict } from '../events/types';
 import type { Tracker } from '../browser/tracker';
 import { attr, bad, each, empty } from './dom';
 
-/** Aqurate's item-to-item kinds (notes/vendors.md). */
-const AQ_KINDS = /^(upsell|cross-sell|substitutes)$/;
-
-type Answer = { status?: string; data?: { [k: string]: unknown }[]; items?: RecProduct[] };
+/** Quarticon's /recommendation answer as the relay passes it on (seeds/002). */
+type QuarticonAnswer = { status?: string; data?: { [k: string]: unknown }[] };
+type Answer = QuarticonAnswer & Partial<AqurateRecsAnswer>;
 type Draw = (e: HTMLElement, src: RecSource, items: unknown) => void;
 
 /** Requests every placement's items from the relay and draws them; a placement that gets none hides. */
 export function drawVendors(t: Tracker, draw: Draw): void {
   const c = t.config;
-  const get = (e: HTMLElement, src: RecSource, ok: unknown, path: string, q: { [k: string]: unknown }, items: (j: Answer) => unknown) => {
+  const get = (e: HTMLElement, src: RecSource, ok: unknown, path: string, q: object, items: (j: Answer) => unknown) => {
     if (!ok || !c.relayUrl) return bad(e), empty(e, 1);
-    for (const k in q) q[k] == null && delete q[k];
-    fetch(c.relayUrl.replace(/\/*$/, '/recs/') + path + '?' + new URLSearchParams(q as Record<string, string>))
+    for (const k in q) (q as Dict)[k] == null && delete (q as Dict)[k];
+    fetch(c.relayUrl.replace(/\/*$/, '') + path + '?' + new URLSearchParams(q as Record<string, string>))
       .then((r) => r.json())
       .then((j: Answer) => draw(e, src, items(j)))
       .catch(() => empty(e, 1));
   };
   each('[data-qc-placement]', (e) => {
     const id = attr(e, 'data-qc-placement')!;
-    // Quarticon's ids allow [a-zA-Z0-9-_] only (notes/vendors.md): a user id such as an email is left out.
-    const ok = (v?: string | null) => (v && /^[\w-]+$/.test(v) ? v : null);
-    const q = { placementId: id, cookie: t.anonymousId, userId: ok(c.userId), filterProduct: ok(c.productId), filterCategory: c.categoryId };
+    // A user id Quarticon would refuse (an email, say) is left out.
+    const q: QuarticonRecQuery = { placementId: id, cookie: t.anonymousId, userId: quarticonId(c.userId), filterProduct: quarticonId(c.productId), filterCategory: c.categoryId };
     // Quarticon's /recommendation items, as every card takes them (seeds/002).
-    get(e, 'quarticon', ok(id), 'quarticon', q, (j) =>
+    get(e, 'quarticon', quarticonId(id), RELAY_QUARTICON_RECS, q, (j) =>
       j.status == 'OK' &&
       j.data!.map((d) => ({
         product_id: d.id,
@@ -43,6 +42,6 @@ export function drawVendors(t: Tracker, draw: Draw): void {
   });
   each('[data-aq-recs]', (e) => {
     const kind = attr(e, 'data-aq-recs')!;
-    get(e, 'aqurate', AQ_KINDS.test(kind) && c.productId, 'aqurate/' + kind, { product_id: c.productId }, (j) => j.items);
+    get(e, 'aqurate', isAqurateRecKind(kind) && c.productId, RELAY_AQURATE_RECS + kind, { product_id: c.productId }, (j) => j.items);
   });
 }

@@ -2,7 +2,8 @@
 // event, the expected payload beside it.
 import { describe, expect, it } from 'vitest';
 import type { ShopEvent, TrackedEvent } from '../../src/events/types';
-import { QUARTICON_ID, quarticonCookie, quarticonError, toQuarticon } from '../../src/vendors/quarticon';
+import { QUARTICON_ID } from '../../src/events/policy';
+import { quarticonCookie, quarticonError, toQuarticon } from '../../src/vendors/quarticon';
 
 const TS = Date.UTC(2026, 10, 23, 12, 0, 0, 789);
 const SECONDS = Math.floor(TS / 1000);
