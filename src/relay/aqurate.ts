@@ -5,6 +5,7 @@ import { asNum } from '../events/validate';
 import type { TrackedEvent } from '../events/types';
 import { type AqurateRecItem, type AqurateRecKind, type AqurateRecsAnswer, retryable, succeeded } from '../events/policy';
 import { type AqurateState, toAqurate } from '../vendors/aqurate';
+import type { VendorBudget } from './budget';
 import type { Forwarder } from './forward';
 import { vendorRequest } from './vendor-http';
 
@@ -12,7 +13,8 @@ export interface AqurateSettings {
   url: string;
   token: string;
   recsToken?: string;
-  intervalMs: number;
+  /** The shop's one Aqurate budget (one request a second, paused after a 429): every request goes through it. */
+  budget: VendorBudget;
   timeoutMs?: number;
 }
 
@@ -30,7 +32,7 @@ export function aqurateForwarder(s: AqurateSettings): Forwarder {
     name: 'aqurate',
     max: AQURATE_MAX_ROWS,
     parallel: 1,
-    interval: s.intervalMs,
+    budget: s.budget,
     stateKey: (t) => (USES_CART(t) ? t.aid : undefined),
     plan(t, state) {
       const r = toAqurate(t, state ? (JSON.parse(state) as AqurateState) : undefined);
@@ -38,7 +40,7 @@ export function aqurateForwarder(s: AqurateSettings): Forwarder {
     },
     async send(rows) {
       // The seed defines the table's columns, not the request body: a JSON array of rows.
-      const a = await vendorRequest(
+      const a = await s.budget.request(
         s.url + '/input/website_events',
         { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': s.token }, body: JSON.stringify(rows) },
         s.timeoutMs,
@@ -80,12 +82,21 @@ export function normaliseAqurateRecs(answer: unknown): AqurateRecItem[] {
   return out;
 }
 
-export async function aqurateRecs(s: AqurateSettings, kind: AqurateRecKind, productId: string): Promise<{ status: number; body: AqurateRecsAnswer | { error: string } }> {
+export async function aqurateRecs(
+  s: AqurateSettings,
+  kind: AqurateRecKind,
+  productId: string,
+): Promise<{ status: number; body: AqurateRecsAnswer | { error: string }; retryAfterS?: number }> {
+  // Recommendations are not queued behind the table pushes' interval (a page waits for them), but while
+  // Aqurate has asked the shop to wait, nothing is sent to it.
+  const paused = await s.budget.pausedUntil();
+  if (paused) return { status: 503, body: { error: 'aqurate asked to wait until ' + new Date(paused).toISOString() }, retryAfterS: Math.ceil((paused - Date.now()) / 1000) };
   const a = await vendorRequest(
     s.url + '/recommendations/items/' + kind + '?' + new URLSearchParams({ product_id: productId }),
     { method: 'GET', headers: { accept: 'application/json', 'x-auth-token': s.recsToken || s.token } },
     s.timeoutMs,
   );
+  if (a.status == 429 && a.retryAfter) await s.budget.pause(Date.now() + a.retryAfter);
   if (!succeeded(a.status)) return { status: 502, body: { error: a.status ? 'aqurate answered ' + a.status : 'aqurate unreachable: ' + a.error } };
   let parsed: unknown;
   try {

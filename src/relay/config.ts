@@ -1,6 +1,7 @@
 // The relay's config: a JSON file and environment variables (which win), every field checked.
 // Each key `fooBar` of the file is the variable SHOPTRACK_RELAY_FOO_BAR.
 import { readFileSync } from 'node:fs';
+import proxyaddr from 'proxy-addr';
 import { AQURATE_MIN_INTERVAL_MS, AQURATE_URL } from '../vendors/aqurate';
 import { QUARTICON_ID } from '../events/policy';
 import { QUARTICON_URL } from '../vendors/quarticon';
@@ -11,7 +12,7 @@ export interface RelayConfig {
   /** Where the CLI listens. */
   port: number;
   host: string;
-  /** The path the relay answers under, such as "/relay" ("" for the root). */
+  /** The path the relay answers under: "/relay" unless set ("/" or "" for the root). */
   basePath: string;
   /** The SQLite file of the durable outbox. */
   dbPath: string;
@@ -31,10 +32,17 @@ export interface RelayConfig {
   /** Requests a client may make per minute, and at once. */
   rateLimitPerMinute: number;
   rateLimitBurst: number;
-  /** Take the client's address from X-Forwarded-For (only behind a proxy that sets it). */
-  trustProxy: boolean;
+  /**
+   * The reverse proxies in front of the relay, as Express's "trust proxy": how many (hops), or their
+   * addresses and subnets ("loopback", "10.0.0.0/8"); false for none. From a trusted proxy the relay
+   * reads the client's address in X-Forwarded-For (the last untrusted entry, never the client-written
+   * first one) and the page's host and scheme in X-Forwarded-Host and X-Forwarded-Proto.
+   */
+  trustProxy: TrustProxy;
   vendorTimeoutMs: number;
 }
+
+export type TrustProxy = false | number | string[];
 
 /** Bodies past this are refused with 413: a browser batch is at most 64 KiB (the keepalive budget). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -42,7 +50,8 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export const DEFAULTS: RelayConfig = {
   port: 8787,
   host: '127.0.0.1',
-  basePath: '',
+  // Every example (docs/relay.md, the demo, relay_url in the README) mounts the relay at /relay.
+  basePath: '/relay',
   dbPath: '.relay-data/relay.sqlite',
   allowedOrigins: [],
   quarticonUrl: QUARTICON_URL,
@@ -55,7 +64,7 @@ export const DEFAULTS: RelayConfig = {
   vendorTimeoutMs: VENDOR_TIMEOUT_MS,
 };
 
-type Kind = 'str' | 'secret' | 'url' | 'int' | 'bool' | 'list' | 'path';
+type Kind = 'str' | 'secret' | 'url' | 'int' | 'bool' | 'list' | 'path' | 'trust';
 const FIELDS: { [K in keyof RelayConfig]-?: Kind } = {
   port: 'int',
   host: 'str',
@@ -73,9 +82,38 @@ const FIELDS: { [K in keyof RelayConfig]-?: Kind } = {
   maxBodyBytes: 'int',
   rateLimitPerMinute: 'int',
   rateLimitBurst: 'int',
-  trustProxy: 'bool',
+  trustProxy: 'trust',
   vendorTimeoutMs: 'int',
 };
+
+const TRUST_RULE =
+  'must be false, the number of proxies in front of the relay (such as 1), or their addresses and subnets (such as "loopback, 10.0.0.0/8")';
+
+/** trustProxy from the file or the environment, or the rule it breaks. */
+function readTrust(v: unknown): TrustProxy | string {
+  if (v === false || v === 'false' || v === 0 || v === '0') return false;
+  if (v === true || v === 'true')
+    return "true would trust every X-Forwarded-For entry, and the first one is written by the client; give the number of proxies in front of the relay (such as 1) or their addresses";
+  if (typeof v == 'number' || (typeof v == 'string' && /^\d+$/.test(v))) {
+    const n = Number(v);
+    return Number.isInteger(n) && n > 0 ? n : TRUST_RULE;
+  }
+  const list = typeof v == 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v;
+  if (!Array.isArray(list) || !list.length || list.some((s) => typeof s != 'string')) return TRUST_RULE;
+  try {
+    proxyaddr.compile(list as string[]);
+  } catch (err) {
+    return TRUST_RULE + '; ' + (err as Error).message;
+  }
+  return list as string[];
+}
+
+/** The trust function of proxy-addr for a config's trustProxy, or undefined when no proxy is trusted. */
+export function trustFunction(t: TrustProxy): ((addr: string, hop: number) => boolean) | undefined {
+  if (t === false) return undefined;
+  if (typeof t == 'number') return (_addr, hop) => hop < t;
+  return proxyaddr.compile(t);
+}
 
 export const envName = (key: string): string => 'SHOPTRACK_RELAY_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
 export const CONFIG_FILE_ENV = 'SHOPTRACK_RELAY_CONFIG';
@@ -106,6 +144,13 @@ export function readRelayConfig(env: { [k: string]: string | undefined }, file: 
         bad('must be true or false');
         continue;
       }
+    } else if (kind == 'trust') {
+      const t = readTrust(v);
+      if (typeof t == 'string') {
+        bad(t);
+        continue;
+      }
+      v = t;
     } else if (kind == 'list') {
       if (typeof v == 'string') v = v.split(',').map((s) => s.trim()).filter(Boolean);
       if (!Array.isArray(v) || v.some((s) => typeof s != 'string')) {

@@ -1,6 +1,7 @@
-// Sends each vendor's jobs from the store: retries with backoff, a vendor's least interval between
-// requests, and a clean stop that lets requests in flight finish and be recorded.
+// Sends each vendor's jobs from the store: retries with backoff, a vendor's shop-wide request budget
+// (least interval, pause after a 429), and a clean stop that lets requests in flight finish and be recorded.
 import { backoff } from '../events/policy';
+import type { VendorBudget } from './budget';
 import type { Log } from './log';
 import type { Job, Planner, RelayStore } from './store';
 
@@ -10,8 +11,11 @@ export interface Forwarder extends Planner {
   readonly max: number;
   /** Requests at once. */
   readonly parallel: number;
-  /** Least time from the end of one request to the start of the next, for the whole shop. */
-  readonly interval?: number;
+  /**
+   * The vendor's budget for the whole shop (least interval, pause after a 429), when it has one; `send`
+   * makes its requests through it. The loop waits for it before taking jobs.
+   */
+  readonly budget?: VendorBudget;
   /** Sends the payloads of one request; never rejects. */
   send(payloads: unknown[]): Promise<SendResult>;
 }
@@ -43,7 +47,6 @@ export function forward(
     let timer: ReturnType<typeof setTimeout> | undefined;
     let running: Promise<void> | undefined;
     let again = false;
-    const lastKey = 'last-request-end:' + f.name;
 
     const settle = async (jobs: Job[], r: SendResult) => {
       const seqs = jobs.map((j) => j.seq);
@@ -62,11 +65,10 @@ export function forward(
     };
 
     const once = async (): Promise<boolean> => {
-      if (f.interval) {
-        const last = +((await store.getMeta(lastKey)) || 0);
-        const wait = last + f.interval - now();
-        if (wait > 0) {
-          schedule(now() + wait);
+      if (f.budget) {
+        const ready = await f.budget.readyAt();
+        if (ready > now()) {
+          schedule(ready);
           return false;
         }
       }
@@ -89,8 +91,6 @@ export function forward(
           await settle(g, r);
         }),
       );
-      // Measured from the end of the request, so the vendor never sees two closer than the interval.
-      if (f.interval) await store.setMeta(lastKey, String(now()));
       return true;
     };
 

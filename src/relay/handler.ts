@@ -2,6 +2,7 @@
 // its base path: POST /events (the browser's batches, src/browser/dest-relay.ts), GET /recs/... (the
 // widgets' recommendations) and GET /health; anything else goes to `next`, or gets a 404.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import proxyaddr from 'proxy-addr';
 import type { TrackedEvent } from '../events/types';
 import {
   AQURATE_REC_KINDS,
@@ -14,8 +15,9 @@ import {
   isAqurateRecKind,
 } from '../events/policy';
 import { type AqurateSettings, aqurateForwarder, aqurateRecs } from './aqurate';
+import { type VendorBudget, vendorBudget } from './budget';
 import { checkTracked } from './check';
-import { type RelayConfig, secretsOf } from './config';
+import { type RelayConfig, secretsOf, trustFunction } from './config';
 import { type Forwarder, forward } from './forward';
 import { type Log, createLog } from './log';
 import { type QuarticonSettings, quarticonForwarder, quarticonRecQuery, quarticonRecs } from './quarticon';
@@ -29,6 +31,8 @@ export const DEDUP_MS = 8 * 24 * 3600 * 1000;
 const PRUNE_EVERY_MS = 3600 * 1000;
 /** What a closing relay asks clients to wait before they send again. */
 const CLOSING_RETRY_S = 5;
+/** Refused origins logged (each once), so that a flood of forged ones cannot fill the log. */
+const REFUSED_ORIGINS_LOGGED = 20;
 
 export type { RelayResult };
 
@@ -49,6 +53,8 @@ export interface Relay {
   close(): Promise<void>;
   readonly store: RelayStore;
   readonly forwarders: readonly Forwarder[];
+  /** Each rate-limited vendor's one budget for the shop (Aqurate's): every request to it goes through it. */
+  readonly budgets: { readonly [vendor: string]: VendorBudget };
 }
 
 class HttpError extends Error {
@@ -93,8 +99,15 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     config.quarticonCustomer && config.quarticonApiKey
       ? { url: config.quarticonUrl, customer: config.quarticonCustomer, apiKey: config.quarticonApiKey, acceptVersion: config.quarticonAcceptVersion, timeoutMs: config.vendorTimeoutMs }
       : undefined;
+  const budgets: { [vendor: string]: VendorBudget } = {};
   const aqurate: AqurateSettings | undefined = config.aqurateToken
-    ? { url: config.aqurateUrl, token: config.aqurateToken, recsToken: config.aqurateRecsToken, intervalMs: config.aqurateIntervalMs, timeoutMs: config.vendorTimeoutMs }
+    ? {
+        url: config.aqurateUrl,
+        token: config.aqurateToken,
+        recsToken: config.aqurateRecsToken,
+        budget: (budgets.aqurate = vendorBudget(store, 'aqurate', config.aqurateIntervalMs, now)),
+        timeoutMs: config.vendorTimeoutMs,
+      }
     : undefined;
   const forwarders: Forwarder[] = [];
   if (quarticon) forwarders.push(quarticonForwarder(quarticon));
@@ -118,22 +131,50 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     res.end(JSON.stringify(body));
   };
 
+  const trust = trustFunction(config.trustProxy);
+  /** Whether the request came straight from a trusted proxy, whose X-Forwarded-* headers count. */
+  const fromTrustedProxy = (req: IncomingMessage): boolean => !!trust && trust(req.socket.remoteAddress || '', 0);
+  /** A forwarded header's first entry (the one the first proxy wrote, as Express reads it). */
+  const forwarded = (req: IncomingMessage, name: string): string | undefined => {
+    const v = req.headers[name];
+    const first = (Array.isArray(v) ? v[0] : v)?.split(',')[0].trim();
+    return first || undefined;
+  };
+
   const originAllowed = (req: IncomingMessage, origin: string): boolean => {
     const list = config.allowedOrigins;
     if (list.includes('*') || list.includes(origin)) return true;
-    // The shop's own pages: the relay is mounted on the shop's origin.
+    // The shop's own pages: the relay is mounted on the shop's origin. Behind a trusted proxy that origin
+    // is in X-Forwarded-Host (nginx sets Host to the upstream by default) and X-Forwarded-Proto.
     try {
-      return new URL(origin).host == req.headers.host;
+      const page = new URL(origin);
+      const proxied = fromTrustedProxy(req);
+      const host = (proxied && forwarded(req, 'x-forwarded-host')) || req.headers.host;
+      const proto = proxied ? forwarded(req, 'x-forwarded-proto') : undefined;
+      if (!host) return false;
+      // Through the URL parser, so that "shop.example:443" and "shop.example" compare equal under https.
+      const own = new URL((proto || page.protocol.slice(0, -1)) + '://' + host);
+      return own.host == page.host && own.protocol == page.protocol;
     } catch {
       return false;
     }
   };
 
-  const client = (req: IncomingMessage): string => {
-    const fwd = req.headers['x-forwarded-for'];
-    if (config.trustProxy && typeof fwd == 'string' && fwd) return fwd.split(',')[0].trim();
-    return req.socket.remoteAddress || 'unknown';
+  const refusedLogged = new Set<string>();
+  const logRefusedOrigin = (req: IncomingMessage, origin: string) => {
+    if (refusedLogged.has(origin) || refusedLogged.size >= REFUSED_ORIGINS_LOGGED) return;
+    refusedLogged.add(origin);
+    log('error', 'refused requests from origin ' + JSON.stringify(origin) + ' (403; its pages lose these events). If it is the shop\'s own site behind a reverse proxy, have the proxy pass Host or X-Forwarded-Host and set trustProxy; otherwise add it to allowedOrigins. See docs/relay.md, "Behind a reverse proxy".', {
+      origin,
+      host: req.headers.host,
+      forwarded_host: req.headers['x-forwarded-host'],
+      forwarded_proto: req.headers['x-forwarded-proto'],
+      trusted_proxy: fromTrustedProxy(req),
+    });
   };
+
+  /** The client's address: the socket's, or behind trusted proxies the last X-Forwarded-For entry they did not write themselves. */
+  const client = (req: IncomingMessage): string => (trust ? proxyaddr(req, trust) : req.socket.remoteAddress) || 'unknown';
 
   async function events(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>) {
     const text = await readBody(req, config.maxBodyBytes);
@@ -190,7 +231,11 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     }
     if (path == '/health') {
       allow('GET');
-      return send(res, 200, closing ? { status: 'closing' } : { status: 'ok', vendors: await store.counts() }, cors);
+      if (closing) return send(res, 200, { status: 'closing' }, cors);
+      // Every configured vendor, with zero counts until it has jobs.
+      const vendors: { [vendor: string]: { waiting: number; failed: number } } = {};
+      for (const f of forwarders) vendors[f.name] = { waiting: 0, failed: 0 };
+      return send(res, 200, { status: 'ok', vendors: { ...vendors, ...(await store.counts()) } }, cors);
     }
     if (path == RELAY_QUARTICON_RECS) {
       allow('GET');
@@ -208,7 +253,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
       const pid = url.searchParams.get('product_id');
       if (!pid || pid.length > 200 || /[\u0000-\u001f]/.test(pid)) throw new HttpError(400, 'product_id: required, at most 200 characters');
       const a = await aqurateRecs(aqurate, kind, pid);
-      return send(res, a.status, a.body, cors);
+      return send(res, a.status, a.body, a.retryAfterS ? { ...cors, 'retry-after': String(a.retryAfterS) } : cors);
     }
     throw new HttpError(404, 'not found');
   }
@@ -226,6 +271,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     const origin = req.headers.origin;
     if (origin) {
       if (!originAllowed(req, origin)) {
+        logRefusedOrigin(req, origin);
         req.resume();
         return send(res, 403, { error: 'origin not allowed' });
       }
@@ -259,6 +305,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     handle,
     store,
     forwarders,
+    budgets,
     async close() {
       closing = true;
       clearInterval(pruner);

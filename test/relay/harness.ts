@@ -34,6 +34,8 @@ export function testConfig(v: Vendors, over: Partial<RelayConfig> = {}): RelayCo
       {},
       {
         port: 0,
+        // The tests post to the root; the default base path (/relay) has its own test (relay-deploy).
+        basePath: '',
         dbPath: tempDb(),
         quarticonUrl: v.quarticon.url,
         quarticonCustomer: QUARTICON_DEMO_CUSTOMER,
@@ -51,6 +53,7 @@ export function testConfig(v: Vendors, over: Partial<RelayConfig> = {}): RelayCo
 /** The environment that gives the relay CLI the same config. */
 export const testEnv = (c: RelayConfig): { [k: string]: string } => ({
   SHOPTRACK_RELAY_PORT: String(c.port),
+  SHOPTRACK_RELAY_BASE_PATH: c.basePath || '/',
   SHOPTRACK_RELAY_DB_PATH: c.dbPath,
   SHOPTRACK_RELAY_QUARTICON_URL: c.quarticonUrl,
   SHOPTRACK_RELAY_QUARTICON_CUSTOMER: c.quarticonCustomer!,
