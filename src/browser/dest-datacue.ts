@@ -1,6 +1,6 @@
 // DataCue's browser events endpoint, reached directly: its key is public by design (seeds/001).
 import { stringify } from '../events/json';
-import { datacueAuth, toDataCue } from '../vendors/datacue';
+import { toDataCue } from '../vendors/datacue';
 import type { Destination } from './destination';
 import { attempt } from './attempt';
 import { outcome, post } from './transport';
@@ -11,6 +11,12 @@ import { outcome, post } from './transport';
  * keepalive budget.
  */
 export const DATACUE_BATCH = 50;
+
+/**
+ * `Authorization: Basic base64(api_key + ":")`: the public key, an empty password (seeds/001). Here, not
+ * in vendors/datacue.ts: btoa is the browser's, and vendors/ is platform-free.
+ */
+export const datacueAuth = (apiKey: string): string => 'Basic ' + btoa(unescape(encodeURIComponent(apiKey + ':')));
 
 export const datacue = (url: string, apiKey: string, parse: (s: string) => unknown): Destination => ({
   name: 'dc',

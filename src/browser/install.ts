@@ -2,7 +2,8 @@
 // and window.datacue, and replay the calls a stub snippet queued before the script loaded.
 import { pageConfig } from './config';
 import { attempt } from './attempt';
-import { type Tracker, createTracker, warn } from './tracker';
+import { warn } from './console';
+import { type Tracker, createTracker } from './tracker';
 
 /** A call the stub snippet queued: method, arguments, and its promise's resolve and reject. */
 type Queued = [keyof Tracker, ArrayLike<unknown>, ((v: unknown) => void)?, ((e: unknown) => void)?];

@@ -10,6 +10,7 @@ import { createIdentity, newId } from './identity';
 import { createOutbox, type Stats } from './outbox';
 import { pageEvents } from './page';
 import { attempt } from './attempt';
+import { warn } from './console';
 import { type Store, idbStore, list, memoryStore, parse, save } from './store';
 
 export const VERSION = '0.1.0';
@@ -43,9 +44,6 @@ export interface Tracker {
   /** The anonymous id, read-only: the widgets pass it to the relay's recommendation requests. */
   readonly anonymousId: string;
 }
-
-/** A console warning; a console that throws is not worth breaking the page for. */
-export const warn = (msg: string): void => attempt(() => console.warn('[shoptrack] ' + msg));
 
 export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker {
   const cfg = readConfig(raw, (e) => warn(e.message));

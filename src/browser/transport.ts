@@ -23,13 +23,19 @@ const origFetch = native(globalThis.fetch) as false | typeof fetch;
 const origBeacon = native(navigator.sendBeacon) as false | Navigator['sendBeacon'];
 
 /** POSTs a body; never rejects: failures come back as status 0. */
-export async function post(url: string, body: string, headers: Record<string, string>, keepalive = false): Promise<Answer> {
+export const post = (url: string, body: string, headers: Record<string, string>, keepalive?: boolean): Promise<Answer> =>
+  request('POST', url, body, headers, keepalive);
+
+/** GETs a URL (the widgets' recommendations from the relay); never rejects: failures come back as status 0. */
+export const get = (url: string): Promise<Answer> => request('GET', url);
+
+async function request(method: string, url: string, body?: string, headers: Record<string, string> = {}, keepalive = false): Promise<Answer> {
   try {
     if (origFetch) {
       const ctl = new AbortController();
       const timer = setTimeout(() => ctl.abort(), REQUEST_TIMEOUT_MS);
       try {
-        const r = await origFetch.call(globalThis, url, { method: 'POST', body, headers, keepalive, signal: ctl.signal });
+        const r = await origFetch.call(globalThis, url, { method, body, headers, keepalive, signal: ctl.signal });
         return { status: r.status, retryAfter: retryAfterMs(r.headers.get('retry-after'), Date.now()), body: await r.text() };
       } finally {
         clearTimeout(timer);
@@ -37,7 +43,7 @@ export async function post(url: string, body: string, headers: Record<string, st
     }
     return await new Promise<Answer>((resolve) => {
       const x = new XMLHttpRequest();
-      x.open('POST', url);
+      x.open(method, url);
       x.timeout = REQUEST_TIMEOUT_MS;
       for (const h in headers) x.setRequestHeader(h, headers[h]);
       // loadend comes after load, error, abort and timeout alike; status is 0 for all but load.

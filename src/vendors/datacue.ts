@@ -33,9 +33,6 @@ export function toDataCue(t: TrackedEvent): DataCueBody | null {
   return { user, event, timestamp: new Date(t.ts).toISOString().replace('T', ' ') };
 }
 
-/** `Authorization: Basic base64(api_key + ":")`: the public key, an empty password (seeds/001). */
-export const datacueAuth = (apiKey: string): string => 'Basic ' + btoa(unescape(encodeURIComponent(apiKey + ':')));
-
 /** Page views of home and product, and searches, answer with recommendations (seeds/001). */
 export const answersWithRecs = (e: ShopEvent): boolean =>
   e.type == 'search' || (e.type == 'pageview' && (e.subtype == 'home' || e.subtype == 'product'));

@@ -1,5 +1,5 @@
 // DOM helpers: every vendor string reaches the page as text or a checked attribute, never as HTML.
-import { warn } from '../browser/tracker';
+import { warn } from '../browser/console';
 
 export const doc = document;
 

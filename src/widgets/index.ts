@@ -1,6 +1,7 @@
 // The recommendation widgets (issue 4), in dist/shoptrack.js only: DataCue's [data-dc-products] and
 // [data-dc-banners] placeholders, Quarticon's [data-qc-placement] and Aqurate's [data-aq-recs].
-import { type Tracker, warn } from '../browser/tracker';
+import { warn } from '../browser/console';
+import type { Tracker } from '../browser/tracker';
 import { pageEvents } from '../browser/page';
 import type { RecAnswer, ShopEvent } from '../events/types';
 import { asId } from '../events/validate';

@@ -3,7 +3,9 @@
 // GET <relay>/recs/aqurate/<kind>?product_id=..        -> {items:[{product_id, name, price, ...}]}
 import { type AqurateRecsAnswer, type QuarticonRecQuery, RELAY_AQURATE_RECS, RELAY_QUARTICON_RECS, type RecSource, isAqurateRecKind, quarticonId } from '../events/policy';
 import type { Dict } from '../events/types';
+import { parse } from '../browser/store';
 import type { Tracker } from '../browser/tracker';
+import { get as request } from '../browser/transport';
 import { attr, bad, each, empty } from './dom';
 
 /** Quarticon's /recommendation answer as the relay passes it on (seeds/002). */
@@ -17,9 +19,9 @@ export function drawVendors(t: Tracker, draw: Draw): void {
   const get = (e: HTMLElement, src: RecSource, ok: unknown, path: string, q: object, items: (j: Answer) => unknown) => {
     if (!ok || !c.relayUrl) return bad(e), empty(e, 1);
     for (const k in q) (q as Dict)[k] == null && delete (q as Dict)[k];
-    fetch(c.relayUrl.replace(/\/*$/, '') + path + '?' + new URLSearchParams(q as Record<string, string>))
-      .then((r) => r.json())
-      .then((j: Answer) => draw(e, src, items(j)))
+    // The fetch saved when the script loaded, as the transport's own requests (a page's wrapper is not trusted).
+    request(c.relayUrl.replace(/\/*$/, '') + path + '?' + new URLSearchParams(q as Record<string, string>))
+      .then((a) => draw(e, src, items(parse(a.body!) as Answer)))
       .catch(() => empty(e, 1));
   };
   each('[data-qc-placement]', (e) => {

@@ -261,6 +261,22 @@ describe('widgets in Chromium', () => {
     await page.context().close();
   });
 
+  it("asks the relay for vendor placements with the browser's own fetch, not a page's wrapper of it", async () => {
+    // A page (or a library on it) that wraps fetch and mangles what it answers.
+    const url = addPage('/wrapped-fetch', { api_key: 'k5', page_type: 'product', product_id: 'P1' }, '<div id="qc" data-qc-placement="frame_1"></div><div id="aq" data-aq-recs="upsell"></div>', {
+      head: '<script>window.__wrapped=0;window.fetch=function(){window.__wrapped++;return Promise.resolve(new Response("{}"))}</script>',
+    });
+    const { page, problems } = await open(url);
+    await page.waitForSelector('#qc .dc-c');
+    await page.waitForSelector('#aq .dc-c');
+    expect(await page.locator('#qc .dc-c').count()).toBe(6);
+    expect(await page.locator('#aq .dc-c').count()).toBe(3);
+    expect(events('/relay/recs/aqurate/upsell?product_id=P1')).toHaveLength(1);
+    expect(await page.evaluate(() => (window as never as { __wrapped: number }).__wrapped)).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('renders a product name holding HTML as text and drops javascript: links, inert in the browser', async () => {
     const { page, problems } = await open(addPage('/xss', { api_key: 'xss', page_type: 'home' }, '<div data-dc-products="related"></div><div data-dc-banners></div>'));
     await page.waitForSelector('.dc-n');

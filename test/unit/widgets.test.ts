@@ -7,6 +7,9 @@ const warns = vi.hoisted(() => {
   console.warn = (...a: unknown[]) => void w.push(a.join(' '));
   return w;
 });
+// The relay's recommendations come through the transport's GET (the fetch saved at load), not the page's fetch.
+const relayGet = vi.hoisted(() => vi.fn<(url: string) => Promise<{ status: number; body?: string }>>());
+vi.mock('../../src/browser/transport', async (actual) => ({ ...(await actual<object>()), get: relayGet }));
 
 import { readConfig } from '../../src/browser/config';
 import type { Tracker } from '../../src/browser/tracker';
@@ -365,9 +368,9 @@ describe('recently viewed', () => {
 });
 
 describe('vendor placements', () => {
-  const stubFetch = (body: unknown, ok = true) => {
+  const stubFetch = (body: unknown) => {
     const urls: string[] = [];
-    vi.stubGlobal('fetch', (u: string) => (urls.push(u), Promise.resolve({ ok, json: () => Promise.resolve(body) })));
+    relayGet.mockImplementation(async (u: string) => (urls.push(u), { status: 200, body: JSON.stringify(body) }));
     return urls;
   };
   const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -405,7 +408,8 @@ describe('vendor placements', () => {
   });
 
   it('hides a placement whose request fails', async () => {
-    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('offline')));
+    // The transport's answer to a network error: status 0, no body.
+    relayGet.mockImplementation(async () => ({ status: 0 }));
     mount({ ...PRODUCT_PAGE, relay_url: '/relay' }, '<div data-aq-recs="upsell"></div>');
     await settle();
     expect($('[data-aq-recs]').classList.contains('dc-e')).toBe(true);
