@@ -84,7 +84,7 @@ export function standIn(o: StandInOptions): StandIn {
         r.fault = 'status';
         reply = { status: f.status, headers: f.retryAfter != null ? { 'Retry-After': String(f.retryAfter) } : undefined };
       } else if (size > MAX_BODY) reply = { status: 413, reason: 'body over ' + MAX_BODY + ' bytes' };
-      else reply = o.handle({ method: r.method, path: r.path, headers: req.headers, body });
+      else reply = o.handle({ method: r.method, path: r.path, headers: req.headers, body, raw: text });
       r.status = reply.status;
       if (reply.reason) r.reason = reply.reason;
       const headers: Record<string, string> = { ...cors(req), ...reply.headers };

@@ -43,8 +43,8 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-/** The vendor-specific part of a stand-in: a request (body already parsed) in, a reply out. */
-export type VendorHandler = (req: { method: string; path: string; headers: IncomingHttpHeaders; body: unknown }) => Reply;
+/** The vendor-specific part of a stand-in: a request (body already parsed, and its raw text) in, a reply out. */
+export type VendorHandler = (req: { method: string; path: string; headers: IncomingHttpHeaders; body: unknown; raw: string }) => Reply;
 
 export interface StandIn {
   readonly name: string;

@@ -16,7 +16,7 @@ export const VENDOR_TIMEOUT_MS = 10000;
 
 export async function vendorRequest(
   url: string,
-  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  init: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; headers: Record<string, string>; body?: string },
   timeoutMs = VENDOR_TIMEOUT_MS,
 ): Promise<VendorAnswer> {
   try {
