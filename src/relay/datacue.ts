@@ -4,7 +4,8 @@ import { createHmac } from 'node:crypto';
 import { DATACUE_BATCH_MAX, DATACUE_ENTITIES, type DataCueRequest, planDataCue, readMultiStatus } from '../vendors/datacue-backend';
 import type { SyncEntry } from './store';
 import type { DataSender, RecordResult } from './sync';
-import { retryable, vendorRequest } from './vendor-http';
+import { retryable } from '../events/policy';
+import { vendorRequest } from './vendor-http';
 
 export interface DataCueBackendSettings {
   url: string;

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { ENTITIES, type Entity, type Order, recordKey } from '../data/types';
 import { isEntity, validateKey, validateRecord } from '../data/validate';
 import { ShoptrackError } from '../events/validate';
-import { GIVE_UP_MS, retryDelay } from './forward';
+import { backoff } from '../events/policy';
+import { GIVE_UP_MS } from './forward';
 import type { Log } from './log';
 import type { SyncChange, SyncEntry, SyncOutcome, SyncQueue, SyncStatus } from './store';
 
@@ -128,7 +129,7 @@ export function syncEngine(
       if ('ok' in r) return { entry: e, sent: true };
       if ('error' in r) return { entry: e, failed: r.error };
       if (t - e.queued > GIVE_UP_MS) return { entry: e, failed: 'gave up after ' + GIVE_UP_MS / 3600000 + ' h: ' + r.retry };
-      return { entry: e, retryAt: t + Math.max(retryDelay(e.tries, random()), r.after || 0), error: r.retry };
+      return { entry: e, retryAt: t + Math.max(backoff(e.tries, random()), r.after || 0), error: r.retry };
     };
 
     const once = async (): Promise<boolean> => {
