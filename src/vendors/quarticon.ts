@@ -3,6 +3,9 @@
 import { NOT_QUARTICON_ID, QUARTICON_ID } from '../events/policy';
 import type { TrackedEvent } from '../events/types';
 
+// The id rule lives in events/policy.ts (the browser checks it too); the data mappers import it from here.
+export { QUARTICON_ID };
+
 /** The Store REST API; its x-api-key is secret, so only the relay calls it (notes/vendors.md). */
 export const QUARTICON_URL = 'https://restapi.quartic.pl/store';
 
