@@ -4,7 +4,8 @@
 // [a-zA-Z0-9-_] here, so a bad id is a local error naming the field, never a vendor 4xx.
 import type { Customer, Product } from '../data/types';
 import { type Change, type Plan, VendorRuleError, emptyPlan } from './plan';
-import { QUARTICON_ID, quarticonCookie } from './quarticon';
+import { QUARTICON_ID } from '../events/policy';
+import { quarticonCookie } from './quarticon';
 
 /** The Product object (seeds/002, "Schema Definitions"). */
 export interface QuarticonProduct {
