@@ -15,8 +15,12 @@ const CSS =
   '.dc-n{max-height:2.5em;overflow:hidden}' +
   '.dc-p{font-weight:600;color:var(--dc-price,inherit)}.dc-b,.dc-p del{opacity:.7}.dc-p del{margin-left:.4em;font-weight:400}' +
   '.dc-s :focus-visible{outline:2px solid var(--dc-focus,#0a58ca);outline-offset:-2px}' +
+  // Banners: a wide (1200x720, 5:3) and a narrow (480x720, 2:3) one side by side, 7:3 in all; with a
+  // static banner (wide) across the top above them: rows of 21 and 15 parts, 35:36 in all.
   `[data-dc-banners]:not(:has(${SLOTS})){display:grid;grid:100%/5fr 2fr;gap:var(--dc-gap,1rem);aspect-ratio:7/3;overflow:hidden}` +
-  '.dc-bn,.dc-bn img{display:block;width:100%;height:100%;object-fit:cover}.dc-bm img{aspect-ratio:5/3}.dc-bs img{aspect-ratio:2/3}}';
+  `[data-dc-banners][data-dc-static-img]:not(:has(${SLOTS})){grid:21fr 15fr/5fr 2fr;aspect-ratio:35/36}` +
+  '[data-dc-banners][data-dc-static-img].dc-b1{grid:100%/1fr;aspect-ratio:5/3}.dc-bt{grid-column:1/-1}' +
+  '.dc-bn,.dc-bn img{display:block;width:100%;height:100%;object-fit:cover}.dc-bm img,.dc-bt img{aspect-ratio:5/3}.dc-bs img{aspect-ratio:2/3}}';
 
 /**
  * Adds the stylesheet. With a nonce (config `style_nonce`) as a <style nonce> element, for a CSP that

@@ -186,7 +186,20 @@ describe('widgets in Chromium', () => {
     expect(await page.locator('#slider li').count()).toBe(8);
     expect(await page.locator('#grid .dc-p').first().textContent()).toBe('$1,299.00$1,599.00');
     expect(await page.locator('#grid .dc-p del').allTextContents()).toEqual(['$1,599.00', '$99.00']);
-    expect(await page.locator('.dc-bn img').evaluateAll((is) => is.map((i) => i.getAttribute('alt')))).toEqual(['Bathroom week', 'Organizers']);
+    expect(await page.locator('.dc-bn img').evaluateAll((is) => is.map((i) => i.getAttribute('alt')))).toEqual(['', 'Bathroom week', 'Organizers']);
+    // The static banner across the top, the personalised wide and narrow banners side by side below it.
+    const boxes = await page.locator('.dc-bn').evaluateAll((bs) =>
+      bs.map((b) => {
+        const r = b.getBoundingClientRect();
+        return { cls: b.className, x: Math.round(r.x), y: Math.round(r.y), w: Math.round(r.width), h: Math.round(r.height) };
+      }),
+    );
+    const [st, main, sub] = boxes;
+    expect(boxes.map((b) => b.cls)).toEqual(['dc-bn dc-bt', 'dc-bn dc-bm', 'dc-bn dc-bs']);
+    expect(main.y).toBeGreaterThanOrEqual(st.y + st.h);
+    expect([main.y, main.x]).toEqual([sub.y, st.x]);
+    expect(sub.x).toBeGreaterThan(main.x + main.w - 1);
+    expect(Math.abs(main.w + sub.w - st.w)).toBeLessThanOrEqual(20);
     // Styled: grid columns and a one-row scroll-snap slider (a grid flowing into columns).
     const look = await page.evaluate(() => {
       const cs = (s: string) => getComputedStyle(document.querySelector(s)!);
@@ -307,6 +320,8 @@ describe('widgets in Chromium', () => {
     await page.evaluate(() => Promise.all([...document.images].map((i) => i.decode().catch(() => {}))));
     await page.waitForTimeout(500);
     expect(await page.locator('#grid li').count()).toBe(6);
+    // The static banner was there from the start; the personalised ones came into reserved space.
+    expect(await page.locator('[data-dc-banners] .dc-bn').count()).toBe(3);
     expect(await page.evaluate(() => (window as never as { __cls: number }).__cls)).toBe(0);
     expect(problems).toEqual([]);
     await page.context().close();

@@ -249,17 +249,36 @@ describe('a page without placeholders', () => {
 });
 
 describe('banners', () => {
-  it('shows the static banner before the answer, then the first main banner and the first sub banner', () => {
+  it('shows the static banner before the answer, and keeps it beside the first main banner and the first sub banner', () => {
     const f = mount({ page_type: 'home' }, '<div data-dc-banners data-dc-static-img="/static.jpg" data-dc-static-link="/sale"></div>');
-    expect($$('.dc-bn').map((a) => [a.getAttribute('href'), a.querySelector('img')!.getAttribute('src')])).toEqual([['http://localhost:3000/sale', 'http://localhost:3000/static.jpg']]);
+    expect($$('.dc-bn').map((a) => [a.className, a.getAttribute('href'), a.querySelector('img')!.getAttribute('src')])).toEqual([
+      ['dc-bn dc-bt', 'http://localhost:3000/sale', 'http://localhost:3000/static.jpg'],
+    ]);
+    // The personalised row keeps its space while the answer is awaited.
+    expect($('[data-dc-banners]').classList.contains('dc-b1')).toBe(false);
     f.answer({
       main_banners: [{ banner_id: 'B1', photo_url: '/banners/bathroom/bathroom-min.jpeg', link: '/category/bathroom', name: 'Bathroom' }],
       sub_banners: [1, 2].map((i) => ({ banner_id: 'S' + i, photo_url: '/s' + i + '.jpg', link: '/s' + i, name: '' })),
     });
-    expect($$('.dc-bn').map((a) => a.className)).toEqual(['dc-bn dc-bm', 'dc-bn dc-bs']);
+    // seeds/001: the static banner "shows up for everyone", personalised banners or not.
+    expect($$('.dc-bn').map((a) => a.className)).toEqual(['dc-bn dc-bt', 'dc-bn dc-bm', 'dc-bn dc-bs']);
+    expect($('.dc-bt img').getAttribute('src')).toBe('http://localhost:3000/static.jpg');
     expect($('.dc-bm img').getAttribute('alt')).toBe('Bathroom');
+    expect($('[data-dc-banners]').classList.contains('dc-b1')).toBe(false);
     $('.dc-bs').click();
-    expect(f.tracked).toEqual([[{ type: 'click', subtype: 'banner', banner_id: 'S1' }, true]]);
+    $('.dc-bt').click();
+    expect(f.tracked).toEqual([
+      [{ type: 'click', subtype: 'banner', banner_id: 'S1' }, true],
+      [{ type: 'click', subtype: 'banner', banner_id: 'static' }, true],
+    ]);
+  });
+
+  it('closes the personalised row when the answer has no banner for the shopper; the static banner stays', () => {
+    const f = mount({ page_type: 'home' }, '<div data-dc-banners data-dc-static-img="/static.jpg" data-dc-static-link="/sale"></div>');
+    f.answer({ main_banners: [], sub_banners: null });
+    expect($$('.dc-bn').map((a) => a.className)).toEqual(['dc-bn dc-bt']);
+    expect($('[data-dc-banners]').classList.contains('dc-b1')).toBe(true);
+    expect($('[data-dc-banners]').classList.contains('dc-e')).toBe(false);
   });
 
   it('fills custom layouts by their 1-based banner index and warns about a bad index', () => {
