@@ -33,12 +33,22 @@ function cartItems(e: Obj, at: string): void {
     const a = at + '.cart[' + i + ']';
     if (!isObj(item)) return fail(a, 'must be an object');
     need(item, 'product_id', a);
-    // The seed's checkout example spells it "variant", every other place "variant_id".
-    optional(item, 'variant_id', a);
-    optional(item, 'variant', a);
+    // The "cart items" table marks variant_id required; the checkout example spells it "variant".
+    if (!str(item.variant_id) && !str(item.variant)) fail(a + '.variant_id', 'is required and must be a non-empty string');
     if (!num(item.quantity) || item.quantity < 0) fail(a + '.quantity', 'must be a number of at least 0');
     if (!num(item.unit_price)) fail(a + '.unit_price', 'must be a number');
     need(item, 'currency', a);
+  });
+}
+
+/** The fields of product_update the seed lists ("supported at this time"), and the ids of each item. */
+const PRODUCT_UPDATE = ['product_id', 'variant_id', 'name', 'price', 'full_price', 'photo_url', 'available', 'stock', 'main_category', 'categories', 'brand'];
+
+function productUpdate(v: unknown, at: string): void {
+  const items = Array.isArray(v) ? v : [v];
+  items.forEach((item, i) => {
+    if (!isObj(item)) return fail(at + '[' + i + ']', 'must be an object');
+    for (const k of Object.keys(item)) if (!PRODUCT_UPDATE.includes(k)) fail(at + '[' + i + '].' + k, 'is not a field of product_update');
   });
 }
 
@@ -53,6 +63,7 @@ const EVENTS: { [kind: string]: (e: Obj, at: string) => void } = {
   'pageview/product': (e, at) => {
     need(e, 'product_id', at);
     optional(e, 'variant_id', at);
+    if (e.product_update != null) productUpdate(e.product_update, at + '.product_update');
   },
   'pageview/category': (e, at) => need(e, 'category_name', at),
   'pageview/cart': () => {},

@@ -2,6 +2,7 @@
 // writes no call for them. A config that lacks a field its page type needs gives an event that fails
 // validation, which names the field.
 import type { ShopEvent } from '../events/types';
+import { productUpdate } from '../vendors/datacue';
 import type { Config } from './config';
 
 export function pageEvents(c: Config): ShopEvent[] {
@@ -14,9 +15,11 @@ export function pageEvents(c: Config): ShopEvent[] {
       : pt == 'order confirmation'
         ? { type: 'order', subtype: 'completed', order_id: c.orderId, order_status: c.order?.order_status, cart: c.order?.cart }
         : pt == 'product'
-          ? { type: 'pageview', subtype: pt, product_id: c.productId, variant_id: c.variantId }
+          ? // product_update keeps DataCue's copy of the product current (seeds/001); sent with the view.
+            { type: 'pageview', subtype: pt, product_id: c.productId, variant_id: c.variantId, product_update: c.productUpdate[0] && productUpdate(c.productUpdate) }
           : pt == 'category'
-            ? { type: 'pageview', subtype: pt, category_name: c.categoryName || c.categoryId, category_id: c.categoryId }
+            ? // The category's name (seeds/001); without one the view fails validation, which names the field.
+              { type: 'pageview', subtype: pt, category_name: c.categoryName, category_id: c.categoryId }
             : { type: 'pageview', subtype: pt };
   // Fields left undefined are not sent (stringify skips them) and fail validation where required.
   return [e];

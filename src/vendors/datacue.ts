@@ -33,6 +33,22 @@ export function toDataCue(t: TrackedEvent): DataCueBody | null {
   return { user, event, timestamp: new Date(t.ts).toISOString().replace('T', ' ') };
 }
 
+/**
+ * `product_update` on product pages: the fields seed 001 lists ("The following fields are supported at
+ * this time"), and the ids that say which product and variant each item describes. The plugins print
+ * more (description, link, category_ids); DataCue does not take those here.
+ */
+export const PRODUCT_UPDATE_FIELDS = ['product_id', 'variant_id', 'name', 'price', 'full_price', 'photo_url', 'available', 'stock', 'main_category', 'categories', 'brand'];
+
+/** The `product_update` items sent with a product page view: each with the seed's fields only. */
+export function productUpdate(items: Dict[]): Dict[] {
+  return items.map((item) => {
+    const out: Dict = {};
+    for (const k of PRODUCT_UPDATE_FIELDS) if (item[k] != null) out[k] = item[k];
+    return out;
+  });
+}
+
 /** Page views of home and product, and searches, answer with recommendations (seeds/001). */
 export const answersWithRecs = (e: ShopEvent): boolean =>
   e.type == 'search' || (e.type == 'pageview' && (e.subtype == 'home' || e.subtype == 'product'));

@@ -96,10 +96,15 @@ describe('DataCue browser events from the demo shop', () => {
     await settled();
     await page.goto(demo.url + '/product/linen-shirt');
     // No variant_id in the config: the first variant of product_update is the one on view.
-    expect((await arrived('pageview/product')).event).toEqual({ type: 'pageview', subtype: 'product', product_id: '401', variant_id: '401-s' });
+    const view = (await arrived('pageview/product')).event;
+    const { product_update, ...rest } = view as unknown as { product_update: { [k: string]: unknown }[] };
+    expect(rest).toEqual({ type: 'pageview', subtype: 'product', product_id: '401', variant_id: '401-s' });
+    // product_update from the config, with the fields the seed lists only (no description, link, category_ids).
+    expect(product_update.map((v) => v.variant_id)).toEqual(['401-s', '401-m', '401-l']);
+    expect(Object.keys(product_update[0]).sort()).toEqual(['available', 'brand', 'full_price', 'name', 'photo_url', 'price', 'product_id', 'stock', 'variant_id']);
     await settled();
     await page.goto(demo.url + '/product/enamel-mug');
-    expect((await arrived('pageview/product', (e) => e.event.product_id == '101')).event).toEqual({
+    expect((await arrived('pageview/product', (e) => e.event.product_id == '101')).event).toMatchObject({
       type: 'pageview', subtype: 'product', product_id: '101', variant_id: 'no-variants',
     });
     await settled();
@@ -251,7 +256,7 @@ describe('DataCue unreachable or refusing', () => {
       const view = await arrived('pageview/product');
       const cart = await arrived('cart/update');
       const search = await arrived('search');
-      expect(view.event).toEqual({ type: 'pageview', subtype: 'product', product_id: '201', variant_id: 'no-variants' });
+      expect(view.event).toMatchObject({ type: 'pageview', subtype: 'product', product_id: '201', variant_id: 'no-variants' });
       expect(cart.event.cart).toEqual([{ product_id: '201', variant_id: 'no-variants', quantity: 1, unit_price: 129, currency: 'EUR' }]);
       expect(search.event).toEqual({ type: 'search', term: 'throw' });
       // Stamped when tracked, while the stand-in was down, not when finally sent.
@@ -309,6 +314,8 @@ describe('the DataCue stand-in', () => {
       [{ user, event: { type: 'pageview', subtype: 'product' } }, 'body.event.product_id is required and must be a non-empty string'],
       [[{ user, event: { type: 'login' } }, { user, event: { type: 'click', subtype: 'banner' } }], '[1].event.banner_id is required and must be a non-empty string'],
       [{ user, event: { type: 'pageview', subtype: 'home' }, extra: 1 }, 'body.extra is not one of user, event, context, timestamp'],
+      [{ user, event: { type: 'checkout', subtype: 'started', cart: [{ product_id: 'p', quantity: 1, unit_price: 2, currency: 'EUR' }], cart_link: '/c' } }, 'body.event.cart[0].variant_id is required and must be a non-empty string'],
+      [{ user, event: { type: 'pageview', subtype: 'product', product_id: 'p', product_update: [{ product_id: 'p', description: 'x' }] } }, 'body.event.product_update[0].description is not a field of product_update'],
     ];
     for (const [body, reason] of cases) {
       const r = await post(body);

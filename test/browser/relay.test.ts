@@ -43,7 +43,7 @@ const PAGES: { [path: string]: object } = {
     page_type: 'order confirmation',
     user_id: 'ann@example.com',
     order_id: 'O-1001',
-    order_details: { order_status: 'completed', cart: [{ product_id: '101', variant_id: 'v1', quantity: 2, unit_price: 12.5, currency: 'EUR' }, { product_id: '102', quantity: 1, unit_price: 30, currency: 'EUR' }] },
+    order_details: { order_status: 'completed', cart: [{ product_id: '101', variant_id: 'v1', quantity: 2, unit_price: 12.5, currency: 'EUR' }, { product_id: '102', variant_id: 'no-variants', quantity: 1, unit_price: 30, currency: 'EUR' }] },
   },
 };
 
@@ -111,7 +111,7 @@ describe('shoptrack -> relay -> Quarticon and Aqurate', () => {
   it('cart updates become add_to_cart rows only for products whose quantity grew; a Quarticon click becomes eventClick', async () => {
     await page.goto(origin + '/product');
     await page.evaluate(async () => {
-      const cart = (lines: [string, number][]) => ({ type: 'cart', subtype: 'update', cart_link: '/cart', cart: lines.map(([product_id, quantity]) => ({ product_id, quantity })) });
+      const cart = (lines: [string, number][]) => ({ type: 'cart', subtype: 'update', cart_link: '/cart', cart: lines.map(([product_id, quantity]) => ({ product_id, variant_id: 'no-variants', quantity, unit_price: 10, currency: 'EUR' })) });
       await window.datacue.track(cart([['101', 1]]));
       await window.datacue.track(cart([['101', 1], ['102', 1]]));
       await window.datacue.track(cart([['101', 1]]));

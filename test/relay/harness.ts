@@ -83,7 +83,7 @@ export const tracked = (e: ShopEvent, over: Partial<TrackedEvent> = {}): Tracked
 export function shopperEvents(shopper: number, count: number, t0 = Date.now()): TrackedEvent[] {
   const out: TrackedEvent[] = [];
   const aid = 'shopper-' + shopper;
-  let cart: { product_id: string; quantity: number; unit_price: number }[] = [];
+  let cart: { product_id: string; variant_id: string; quantity: number; unit_price: number; currency: string }[] = [];
   for (let n = 0; n < count; n++) {
     const p = 's' + shopper + '-' + n;
     const o = { aid, sid: aid + '-session', ts: t0 + n, page: 'product' };
@@ -93,7 +93,7 @@ export function shopperEvents(shopper: number, count: number, t0 = Date.now()): 
         e = { type: 'pageview', subtype: 'product', product_id: p };
         break;
       case 1:
-        cart = [...cart, { product_id: p, quantity: 1, unit_price: 10 }];
+        cart = [...cart, { product_id: p, variant_id: 'no-variants', quantity: 1, unit_price: 10, currency: 'EUR' }];
         e = { type: 'cart', subtype: 'update', cart, cart_link: '/cart' };
         break;
       case 2:

@@ -130,8 +130,47 @@ describe('tracker', () => {
     expect(d.sent.map((t) => t.e)).toEqual([{ type: 'pageview', subtype: 'category', category_name: 'Outdoor', category_id: '41' }]);
   });
 
+  it("sends a category page view with the category's name only; without a name, nothing, and one warning naming the field", async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const d = dest();
+    createTracker({ api_key: undefined, page_type: 'category', category_name: 'Sofas', category_id: '41' }, { store: memoryStore(), destinations: [d], auto: true });
+    await settle();
+    expect(d.sent.map((t) => t.e)).toEqual([{ type: 'pageview', subtype: 'category', category_name: 'Sofas', category_id: '41' }]);
+    warn.mockClear();
+    const d2 = dest();
+    createTracker({ api_key: 'k', page_type: 'category', category_id: '41' }, { store: memoryStore(), destinations: [d2], auto: true });
+    await settle();
+    // Seed 001: category_name is the category's name; its id is no stand-in for it.
+    expect(d2.sent).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toContain('category_name');
+  });
+
+  it("sends product_update with the product page view, with the seed's fields only", async () => {
+    const d = dest();
+    const variant = (v: string, stock: number) => ({
+      product_id: '3310', variant_id: v, name: 'Linen Shirt - ' + v, price: 39.9, full_price: 49.9, link: 'https://shop.example/p/3310',
+      available: stock > 0, description: '<p>Breathable linen.</p>', brand: 'Northwind', photo_url: 'https://shop.example/3310.jpg',
+      stock, category_ids: ['18'], main_category: 'Shirts', categories: ['Shirts', 'Summer'],
+    });
+    createTracker({ page_type: 'product', product_id: '3310', product_update: [variant('S', 12), variant('M', 0)] }, { store: memoryStore(), destinations: [d], auto: true });
+    await settle();
+    const seed = (v: string, stock: number) => ({
+      product_id: '3310', variant_id: v, name: 'Linen Shirt - ' + v, price: 39.9, full_price: 49.9, photo_url: 'https://shop.example/3310.jpg',
+      available: stock > 0, stock, main_category: 'Shirts', categories: ['Shirts', 'Summer'], brand: 'Northwind',
+    });
+    expect(d.sent.map((t) => t.e)).toEqual([
+      { type: 'pageview', subtype: 'product', product_id: '3310', variant_id: 'S', product_update: [seed('S', 12), seed('M', 0)] },
+    ]);
+    // Without product_update in the config, the page view has none.
+    const d2 = dest();
+    createTracker({ page_type: 'product', product_id: '3310' }, { store: memoryStore(), destinations: [d2], auto: true });
+    await settle();
+    expect(d2.sent.map((t) => t.e)).toEqual([{ type: 'pageview', subtype: 'product', product_id: '3310' }]);
+  });
+
   it('tracks an order once, even when the confirmation page is reloaded', async () => {
-    const cfg = { page_type: 'order confirmation', order_id: 'o9', order_details: { cart: [{ product_id: 'p', quantity: 1, unit_price: 2 }] } };
+    const cfg = { page_type: 'order confirmation', order_id: 'o9', order_details: { cart: [{ product_id: 'p', variant_id: 'v', quantity: 1, unit_price: 2, currency: 'EUR' }] } };
     const d1 = dest();
     createTracker(cfg, { store: memoryStore(), destinations: [d1], auto: true });
     await settle();
