@@ -12,7 +12,7 @@ export const GATES = { 'dist/shoptrack-core.js': 6 * 1024, 'dist/shoptrack.js': 
 // `next` and `entries` are also built-ins' names (iterators, Object.entries): the browser code must not
 // call those, which test/unit/build.test.ts checks.
 const INTERNAL_PROPS =
-  /^(outcomes|retryAfter|answer|written|accepts|beacon|solo|hold|persist|session|productUpdate|productId|variantId|categoryId|categoryName|orderId|eventsUrl|relayUrl|cookieDomain|pageType|apiKey|userId|ready|next|entries|dests|store|lock|order|raw|auto|destinations|lease|unload|onFallback|pageId)$/;
+  /^(outcomes|retryAfter|answer|written|accepts|beacon|solo|hold|persist|session|productUpdate|productId|variantId|categoryId|categoryName|orderId|eventsUrl|relayUrl|cookieDomain|pageType|apiKey|userId|ready|next|entries|dests|store|lock|order|raw|auto|destinations|lease|unload|onFallback|pageId|del|onAnswer|clear|onError)$/;
 
 const browser = {
   bundle: true,

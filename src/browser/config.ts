@@ -98,7 +98,8 @@ export function readConfig(raw: unknown, warn: (e: ShoptrackError) => void): Con
     if (typeof od.order_status == 'string') cfg.order.order_status = od.order_status;
   } else if (od != null) bad('.order_details.cart', 'must be an array of cart items');
 
-  const onError = (c as { onError?: unknown }).onError;
+  // Quoted: the page's own key, kept by the build's shortening of the internal `onError`.
+  const onError = c['onError'];
   if (typeof onError == 'function') cfg.onError = onError as Config['onError'];
   return cfg;
 }

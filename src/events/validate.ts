@@ -63,12 +63,12 @@ const fail = (field: string, rule = NON_EMPTY): never => {
 
 // A cart line: seed 001's "cart items" table marks product_id, variant_id, unit_price and quantity
 // required, and its browser events carry "an array of product, variant, unit price, quantity and
-// currency". # a number (numeric strings accepted), $ a non-empty string.
-const CART_ITEM = 'product_id variant_id quantity# unit_price# currency$';
+// currency". # a number (numeric strings accepted).
+const CART_ITEM = 'product_id variant_id quantity# unit_price# currency';
 
 /**
- * Checks the fields `spec` names on a copy of `input`: `cart` a cart, `*_link`, `*_name`, `term` and `$`
- * non-empty strings, `#` numbers, the rest ids; "?" marks an optional field.
+ * Checks the fields `spec` names on a copy of `input`: `cart` a cart, `*_link`, `*_name`, `term` and
+ * `currency` non-empty strings, `#` numbers, the rest ids; "?" marks an optional field.
  */
 function fields<T extends { [k: string]: unknown }>(input: unknown, spec: string, at: string): T {
   if (!isObj(input)) fail(at, 'must be an object');
@@ -88,7 +88,7 @@ function fields<T extends { [k: string]: unknown }>(input: unknown, spec: string
         ? Array.isArray(v) ? v.map((item, i) => fields(item, CART_ITEM, path + '[' + i + ']')) : fail(path, 'must be an array of cart items')
         : rule.includes('#')
           ? asNum(v)! >= 0 ? asNum(v) : fail(path, 'must be a number of at least 0')
-          : rule.includes('$') || /link|name|term/.test(f)
+          : /link|name|term|currency/.test(f)
             ? typeof v == 'string' && v ? v : fail(path)
             : asId(v) ?? fail(path);
   }
