@@ -38,7 +38,7 @@ export function toDataCue(t: TrackedEvent): DataCueBody | null {
  * this time"), and the ids that say which product and variant each item describes. The plugins print
  * more (description, link, category_ids); DataCue does not take those here.
  */
-export const PRODUCT_UPDATE_FIELDS = ['product_id', 'variant_id', 'name', 'price', 'full_price', 'photo_url', 'available', 'stock', 'main_category', 'categories', 'brand'];
+export const PRODUCT_UPDATE_FIELDS = 'product_id variant_id name price full_price photo_url available stock main_category categories brand'.split(' ');
 
 /** The `product_update` items sent with a product page view: each with the seed's fields only. */
 export function productUpdate(items: Dict[]): Dict[] {
