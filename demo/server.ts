@@ -13,6 +13,8 @@ import { type DataCueStandIn, DEMO_API_KEY, createDataCueStandIn } from './stand
 import type { Fault, Received, StandIn, StandInFactory } from './standins/types';
 import { createAqurateStandIn } from './standins/aqurate';
 import { createQuarticonStandIn } from './standins/quarticon';
+import { createEngageStandIn } from './standins/engage';
+import { createShoptimizaStandIn } from './standins/shoptimiza';
 import { demoRelay } from './relay';
 import { bannerSvg, productSvg } from './svg';
 
@@ -22,7 +24,7 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * More vendor stand-ins, each started on its own port after DataCue's (demo/standins/types.ts says how
  * to write one). Quarticon's and Aqurate's go here.
  */
-const STAND_INS: StandInFactory[] = [createQuarticonStandIn, createAqurateStandIn];
+const STAND_INS: StandInFactory[] = [createQuarticonStandIn, createAqurateStandIn, createEngageStandIn, createShoptimizaStandIn];
 
 /**
  * Handlers mounted under a path of the shop's origin, built once every stand-in listens, since the relay

@@ -1,6 +1,7 @@
 // A local stand-in of Quarticon's Store REST API (seeds/002_b9effc4c9bb4f847.txt): POST /track/event
 // with x-api-key, every field checked against the seed's Event, EventClick, EventProductView and
-// EventTransaction; GET /recommendation from the demo catalog. Wrong requests get the seed's error
+// EventTransaction; POST /data/product (Product), POST /collectprofile (CollectProfile), POST and GET
+// /contact (Contact), one object a request; GET /recommendation from the demo catalog. Wrong requests get the seed's error
 // envelope (405 "Invalid input", `status: "ERROR"`, `data.error_code`) with the reason.
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Product, productImage, productLink } from '../catalog';
@@ -54,6 +55,61 @@ export function quarticonEventInvalid(b: unknown, customer: string): string | un
   }
 }
 
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+const checkFields = (b: Obj, spec: { [f: string]: string }, what: string): string | undefined => {
+  for (const k in b) if (!(k in spec)) return k + ': not a field of ' + what;
+  for (const [f, rule] of Object.entries(spec)) {
+    const v = b[f];
+    if (v === undefined || v === null) {
+      if (rule.endsWith('!')) return f + ' is required';
+      continue;
+    }
+    const type = rule.replace('!', '');
+    if (type == 'string' && typeof v != 'string') return f + ' must be a string';
+    if (type == 'id' && !(str(v) && ID.test(v as string))) return f + ' allows [a-zA-Z0-9-_] only';
+    if (type == 'number' && !(typeof v == 'number' && Number.isFinite(v))) return f + ' must be a number (float)';
+    if (type == 'boolean' && typeof v != 'boolean') return f + ' must be a boolean';
+    if (type == 'email' && !(typeof v == 'string' && EMAIL.test(v))) return f + ' must be a valid email';
+    if (type == 'array' && !Array.isArray(v)) return f + ' must be an array';
+  }
+};
+
+/** Product (seeds/002, "Schema Definitions"): every field, id [a-zA-Z0-9-_], categories [{id: integer, name}]. */
+export function quarticonProductInvalid(b: unknown): string | undefined {
+  if (!isObj(b)) return 'body must be one Product object';
+  const why = checkFields(
+    b,
+    { id: 'id!', title: 'string', image: 'string', description: 'string', url: 'string', price: 'number', priceOld: 'number', custom1: 'string', custom2: 'string', custom3: 'string', status: 'boolean', categories: 'array', catalogSymbol: 'string' },
+    'Product',
+  );
+  if (why) return why;
+  for (const [i, c] of ((b.categories as unknown[]) || []).entries()) {
+    if (!isObj(c)) return 'categories[' + i + '] must be a Category object';
+    for (const k in c) if (k != 'id' && k != 'name') return 'categories[' + i + '].' + k + ': not a field of Category';
+    if (!Number.isInteger(c.id)) return 'categories[' + i + '].id must be an integer';
+    if (typeof c.name != 'string') return 'categories[' + i + '].name must be a string';
+  }
+}
+
+/** CollectProfile (seeds/002): userId and cookie required, one profile a request. */
+export const quarticonProfileInvalid = (b: unknown): string | undefined =>
+  isObj(b) ? checkFields(b, { userId: 'id!', cookie: 'id!', email: 'email', agreement: 'boolean' }, 'CollectProfile') : 'body must be one CollectProfile object';
+
+/** Create or update Contact (seeds/002): email required; agreements {t, c, s} and tags {n, v}, all required. */
+export function quarticonContactInvalid(b: unknown): string | undefined {
+  if (!isObj(b)) return 'body must be one Contact object';
+  const why = checkFields(b, { email: 'email!', cookie: 'id', agreements: 'array', tags: 'array' }, 'Contact');
+  if (why) return why;
+  for (const [i, a] of ((b.agreements as unknown[]) || []).entries()) {
+    const bad = isObj(a) ? checkFields(a, { t: 'string!', c: 'string!', s: 'boolean!' }, 'an agreement') : 'must be an object';
+    if (bad) return 'agreements[' + i + ']: ' + bad;
+  }
+  for (const [i, t] of ((b.tags as unknown[]) || []).entries()) {
+    const bad = isObj(t) ? checkFields(t, { n: 'string!', v: 'string!' }, 'a tag') : 'must be an object';
+    if (bad) return 'tags[' + i + ']: ' + bad;
+  }
+}
+
 /** The tracking string of a recommended item: what eventClick must bring back. */
 export const trackingString = (placementId: string, productId: string): string =>
   Buffer.from(JSON.stringify({ p: placementId, id: productId })).toString('base64url');
@@ -63,6 +119,11 @@ export interface QuarticonStandIn extends StandIn {
   events(): Obj[];
   /** Every /recommendation answered 200: its query. */
   recommendationQueries(): Obj[];
+  /** The catalog sent through /data/product, by id: the last version of each. */
+  products(): Map<string, Obj>;
+  /** Profiles by userId, contacts by email: the last version of each. */
+  profiles(): Map<string, Obj>;
+  contacts(): Map<string, Obj>;
 }
 
 export function createQuarticonStandIn(ctx: StandInContext, o: { customer?: string; apiKey?: string } = {}): QuarticonStandIn {
@@ -70,6 +131,9 @@ export function createQuarticonStandIn(ctx: StandInContext, o: { customer?: stri
   const apiKey = o.apiKey || QUARTICON_DEMO_KEY;
   const events: Obj[] = [];
   const queries: Obj[] = [];
+  const products = new Map<string, Obj>();
+  const profiles = new Map<string, Obj>();
+  const contacts = new Map<string, Obj>();
   const now = () => Math.floor(Date.now() / 1000);
   const error = (status: number, reason: string): Reply => ({
     status,
@@ -116,6 +180,27 @@ export function createQuarticonStandIn(ctx: StandInContext, o: { customer?: stri
   const handle = (r: { method: string; path: string; headers: IncomingHttpHeaders; body: unknown }): Reply => {
     const url = new URL(r.path, 'http://quarticon.invalid');
     if (r.method == 'GET' && url.pathname == '/recommendation') return recommend(url.searchParams);
+    const data: { [path: string]: [(b: unknown) => string | undefined, Map<string, Obj>, string] } = {
+      '/data/product': [quarticonProductInvalid, products, 'id'],
+      '/collectprofile': [quarticonProfileInvalid, profiles, 'userId'],
+      '/contact': [quarticonContactInvalid, contacts, 'email'],
+    };
+    const d = data[url.pathname];
+    if (d && (r.method == 'POST' || (r.method == 'GET' && url.pathname == '/contact'))) {
+      if (r.headers['x-api-key'] !== apiKey) return error(401, 'x-api-key header missing or wrong');
+      if (r.method == 'GET') {
+        const email = url.searchParams.get('email') || (isObj(r.body) ? r.body.email : undefined);
+        if (typeof email != 'string' || !EMAIL.test(email)) return error(405, 'email is required (a valid email)');
+        const c = contacts.get(email);
+        return c ? { status: 200, json: { status: 'OK', timestamp: now(), data: c } } : error(404, 'no contact ' + email);
+      }
+      if (!/^application\/json/.test(r.headers['content-type'] || '')) return error(405, 'Content-Type must be application/json');
+      const why = d[0](r.body);
+      if (why) return error(405, why);
+      const b = r.body as Obj;
+      d[1].set(b[d[2]] as string, b);
+      return { status: 200, json: { status: 'OK', timestamp: now() } };
+    }
     if (r.method == 'POST' && url.pathname == '/track/event') {
       if (r.headers['x-api-key'] !== apiKey) return error(401, 'x-api-key header missing or wrong');
       if (!/^application\/json/.test(r.headers['content-type'] || '')) return error(405, 'Content-Type must be application/json');
@@ -131,7 +216,13 @@ export function createQuarticonStandIn(ctx: StandInContext, o: { customer?: stri
   return Object.assign(s, {
     events: () => events,
     recommendationQueries: () => queries,
+    products: () => products,
+    profiles: () => profiles,
+    contacts: () => contacts,
     clear() {
+      products.clear();
+      profiles.clear();
+      contacts.clear();
       s.received.length = 0;
       events.length = 0;
       queries.length = 0;

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { Fault, Received, StandIn, VendorHandler } from './types';
 
-/** Bodies past this are refused: no browser event batch comes near it, a runaway test might. */
+/** Bodies past this are refused (unless a stand-in sets its own): no browser event batch comes near it, a runaway test might. */
 const MAX_BODY = 1024 * 1024;
 
 export interface StandInOptions {
@@ -12,6 +12,8 @@ export interface StandInOptions {
   handle: VendorHandler;
   /** Request headers the browser may send cross-origin (each must be named in the preflight answer). */
   allowHeaders: string[];
+  /** The largest body taken, when the vendor's requests are larger than MAX_BODY (table pushes, files). */
+  maxBody?: number;
 }
 
 export function standIn(o: StandInOptions): StandIn {
@@ -21,6 +23,7 @@ export function standIn(o: StandInOptions): StandIn {
   let faultLeft = Infinity;
   let n = 0;
   let url = '';
+  const maxBody = o.maxBody ?? MAX_BODY;
 
   const cors = (req: IncomingMessage): Record<string, string> => ({
     'Access-Control-Allow-Origin': req.headers.origin || '*',
@@ -53,7 +56,7 @@ export function standIn(o: StandInOptions): StandIn {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
+      if (size <= maxBody) chunks.push(c);
     });
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
@@ -83,7 +86,7 @@ export function standIn(o: StandInOptions): StandIn {
       if (f.mode == 'status') {
         r.fault = 'status';
         reply = { status: f.status, headers: f.retryAfter != null ? { 'Retry-After': String(f.retryAfter) } : undefined };
-      } else if (size > MAX_BODY) reply = { status: 413, reason: 'body over ' + MAX_BODY + ' bytes' };
+      } else if (size > maxBody) reply = { status: 413, reason: 'body over ' + maxBody + ' bytes' };
       else reply = o.handle({ method: r.method, path: r.path, headers: req.headers, body, raw: text });
       r.status = reply.status;
       if (reply.reason) r.reason = reply.reason;
