@@ -9,6 +9,8 @@ import { type QuarticonStandIn, QUARTICON_DEMO_CUSTOMER, QUARTICON_DEMO_KEY, cre
 import type { ShopEvent, TrackedEvent } from '../../src/events/types';
 import { type RelayConfig, readRelayConfig } from '../../src/relay/config';
 import type { RelayResult } from '../../src/relay/handler';
+import { type AqurateState, toAqurate } from '../../src/vendors/aqurate';
+import { toQuarticon } from '../../src/vendors/quarticon';
 
 export interface Vendors {
   quarticon: QuarticonStandIn;
@@ -141,3 +143,38 @@ export const tally = (xs: string[]): Map<string, number> => {
   for (const x of xs) m.set(x, (m.get(x) || 0) + 1);
   return m;
 };
+
+/** What the vendors must receive for these events, each exactly once: Quarticon bodies and Aqurate rows as JSON, sorted. */
+export function expectedAtVendors(events: TrackedEvent[], quarticonCustomer: string) {
+  const q: string[] = [];
+  const a: string[] = [];
+  const carts = new Map<string, AqurateState | undefined>();
+  for (const t of events) {
+    const body = toQuarticon(t, quarticonCustomer);
+    if (body) q.push(JSON.stringify(body));
+    const r = toAqurate(t, carts.get(t.aid));
+    if (r.state) carts.set(t.aid, r.state);
+    for (const row of r.rows) a.push(JSON.stringify(row));
+  }
+  return { q: q.sort(), a: a.sort() };
+}
+
+export const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/**
+ * Posts batches in order, as the browser's outbox does: a batch not answered 200 is sent again.
+ * `base` is asked before every request, so a caller can move the client to another relay.
+ */
+export async function deliver(base: () => string, batches: TrackedEvent[][]): Promise<{ accepted: number; duplicate: number }> {
+  const n = { accepted: 0, duplicate: 0 };
+  for (const b of batches)
+    for (;;) {
+      const a = await postEvents(base(), b).catch(() => undefined);
+      if (a?.status == 200) {
+        for (const r of a.results!) if (r.status != 'invalid') n[r.status]++;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  return n;
+}

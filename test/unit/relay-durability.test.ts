@@ -7,9 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackedEvent } from '../../src/events/types';
 import { createLog } from '../../src/relay/log';
 import { type RunningRelay, startRelay } from '../../src/relay/server';
-import { type AqurateState, toAqurate } from '../../src/vendors/aqurate';
-import { toQuarticon } from '../../src/vendors/quarticon';
-import { type Vendors, postEvents, shopperEvents, startVendors, tally, testConfig, testEnv, until } from '../relay/harness';
+import { type Vendors, chunks, deliver, expectedAtVendors, shopperEvents, startVendors, tally, testConfig, testEnv, until } from '../relay/harness';
 
 let v: Vendors;
 beforeAll(async () => {
@@ -25,39 +23,9 @@ const quiet = createLog([], () => {});
 /** Each test runs a relay through hundreds of events and restarts: seconds of work on a busy 2-core machine. */
 const SLOW_MS = 60_000;
 
-/** What the vendors must receive for these events, each exactly once: Quarticon bodies and Aqurate rows as keys. */
-function expected(events: TrackedEvent[]) {
-  const q: string[] = [];
-  const a: string[] = [];
-  const carts = new Map<string, AqurateState | undefined>();
-  for (const t of events) {
-    const body = toQuarticon(t, 'demo-shop');
-    if (body) q.push(JSON.stringify(body));
-    const r = toAqurate(t, carts.get(t.aid));
-    if (r.state) carts.set(t.aid, r.state);
-    for (const row of r.rows) a.push(JSON.stringify(row));
-  }
-  return { q: q.sort(), a: a.sort() };
-}
+const expected = (events: TrackedEvent[]) => expectedAtVendors(events, 'demo-shop');
 const receivedQ = () => v.quarticon.events().map((b) => JSON.stringify(b)).sort();
 const receivedA = () => v.aqurate.rows().map((r) => JSON.stringify(r)).sort();
-
-const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
-
-/** Posts batches in order, as the browser's outbox does: a batch not answered 200 is sent again. */
-async function deliver(base: () => string, batches: TrackedEvent[][]): Promise<{ accepted: number; duplicate: number }> {
-  const n = { accepted: 0, duplicate: 0 };
-  for (const b of batches)
-    for (;;) {
-      const a = await postEvents(base(), b).catch(() => undefined);
-      if (a?.status == 200) {
-        for (const r of a.results!) if (r.status != 'invalid') n[r.status]++;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  return n;
-}
 
 describe('restart mid-stream', () => {
   it('a relay closed and reopened on the same outbox loses nothing and sends nothing twice', async () => {
