@@ -51,7 +51,8 @@ export async function buildAll() {
       platform: 'node',
       target: ['node20'],
       format: 'esm',
-      external: ['better-sqlite3'],
+      // pg is loaded only when storeUrl names PostgreSQL (an optional peer dependency).
+      external: ['better-sqlite3', 'pg'],
       banner: { js: '#!/usr/bin/env node' },
       logLevel: 'warning',
       outfile: 'dist/relay-cli.js',

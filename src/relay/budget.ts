@@ -1,7 +1,9 @@
 // One vendor's request budget for the whole shop: the least time between two requests, and a pause the
 // vendor asked for (429 with Retry-After). Every request to that vendor goes through the same budget,
 // whatever sends it (the events forwarder, a table push), so that a 429 stops all of them until then.
-// Both times are kept in the store's meta, so a relay restarted during a pause still honours it.
+// It is the store's turn for that vendor (RelayStore.beginTurn): the end of the last request and the
+// pause live in the store, so a relay restarted during a pause still honours it, and relays sharing a
+// PostgreSQL store take turns under the database's lock, one request an interval for the whole shop.
 import type { RelayStore } from './store';
 import { type VendorAnswer, vendorRequest } from './vendor-http';
 
@@ -24,40 +26,30 @@ export interface VendorBudget {
 /** Answers that ask the client to slow down, with the time in Retry-After. */
 const ASKS_TO_WAIT = (status: number): boolean => status == 429 || status == 503;
 
-type MetaStore = Pick<RelayStore, 'getMeta' | 'setMeta'>;
+type TurnStore = Pick<RelayStore, 'beginTurn' | 'endTurn' | 'turnState' | 'pauseTurn'>;
 
-export const lastRequestKey = (vendor: string): string => 'last-request-end:' + vendor;
-export const pausedKey = (vendor: string): string => 'paused-until:' + vendor;
-
-export function vendorBudget(store: MetaStore, vendor: string, intervalMs: number, now: () => number = Date.now): VendorBudget {
-  // Requests of this budget run one after another: the tail of the chain is the last one queued.
+export function vendorBudget(store: TurnStore, vendor: string, intervalMs: number, now: () => number = Date.now): VendorBudget {
+  // Requests of this budget from this relay run one after another: the tail of the chain is the last one queued.
   let tail: Promise<unknown> = Promise.resolve();
 
   const pausedUntil = async (): Promise<number | undefined> => {
-    const until = +((await store.getMeta(pausedKey(vendor))) || 0);
-    return until > now() ? until : undefined;
+    const { pausedMs } = await store.turnState(vendor, intervalMs);
+    return pausedMs > 0 ? now() + pausedMs : undefined;
   };
-  const readyAt = async (): Promise<number> => {
-    const last = +((await store.getMeta(lastRequestKey(vendor))) || 0);
-    return Math.max(last + intervalMs, (await pausedUntil()) || 0);
-  };
-  const pause = async (until: number): Promise<void> => {
-    const current = +((await store.getMeta(pausedKey(vendor))) || 0);
-    if (until > current) await store.setMeta(pausedKey(vendor), String(until));
-  };
+  const readyAt = async (): Promise<number> => now() + (await store.turnState(vendor, intervalMs)).wait;
+  const pause = (until: number): Promise<void> => store.pauseTurn(vendor, until - now());
 
   const send = async (url: string, init: Parameters<VendorBudget['request']>[1], timeoutMs?: number): Promise<VendorAnswer> => {
     for (;;) {
       const until = await pausedUntil();
       if (until) return { status: 0, body: '', error: 'not sent: ' + vendor + ' asked to wait until ' + new Date(until).toISOString(), retryAfter: until - now() };
-      const wait = (await readyAt()) - now();
+      const wait = await store.beginTurn(vendor, intervalMs);
       if (wait <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
     const answer = await vendorRequest(url, init, timeoutMs);
-    // Measured from the end of the request, so the vendor never sees two closer than the interval.
-    await store.setMeta(lastRequestKey(vendor), String(now()));
-    if (ASKS_TO_WAIT(answer.status) && answer.retryAfter) await pause(now() + answer.retryAfter);
+    // The turn ends with the request: the next starts an interval later, or after the pause the vendor asked for.
+    await store.endTurn(vendor, true, ASKS_TO_WAIT(answer.status) && answer.retryAfter ? answer.retryAfter : 0);
     return answer;
   };
 

@@ -6,6 +6,8 @@ import { AQURATE_MIN_INTERVAL_MS, AQURATE_URL } from '../vendors/aqurate';
 import { QUARTICON_ID } from '../events/policy';
 import { QUARTICON_URL } from '../vendors/quarticon';
 import { MIN_SECRET_LENGTH } from './log';
+import { LEASE_MS } from './lease';
+import { isPostgresUrl } from './store-pg';
 import { VENDOR_TIMEOUT_MS } from './vendor-http';
 
 export interface RelayConfig {
@@ -16,6 +18,13 @@ export interface RelayConfig {
   basePath: string;
   /** The SQLite file of the durable outbox. */
   dbPath: string;
+  /**
+   * A PostgreSQL database for the outbox instead of the SQLite file (postgres://user:password@host/db):
+   * several relays may share it (docs/relay.md, "Several relays").
+   */
+  storeUrl?: string;
+  /** How long a relay on PostgreSQL holds jobs it sends before another relay may take them over (it died). */
+  storeLeaseMs: number;
   /** Origins whose pages may post events; "*" for any. Requests without an Origin header are allowed. */
   allowedOrigins: string[];
   quarticonUrl: string;
@@ -53,6 +62,7 @@ export const DEFAULTS: RelayConfig = {
   // Every example (docs/relay.md, the demo, relay_url in the README) mounts the relay at /relay.
   basePath: '/relay',
   dbPath: '.relay-data/relay.sqlite',
+  storeLeaseMs: LEASE_MS,
   allowedOrigins: [],
   quarticonUrl: QUARTICON_URL,
   aqurateUrl: AQURATE_URL,
@@ -70,6 +80,8 @@ const FIELDS: { [K in keyof RelayConfig]-?: Kind } = {
   host: 'str',
   basePath: 'path',
   dbPath: 'str',
+  storeUrl: 'str',
+  storeLeaseMs: 'int',
   allowedOrigins: 'list',
   quarticonUrl: 'url',
   quarticonCustomer: 'str',
@@ -178,6 +190,9 @@ export function readRelayConfig(env: { [k: string]: string | undefined }, file: 
     problems.push('aqurateIntervalMs: Aqurate allows one request a second; must be at least ' + AQURATE_MIN_INTERVAL_MS);
   if (c.quarticonCustomer && !QUARTICON_ID.test(c.quarticonCustomer)) problems.push('quarticonCustomer: allows [a-zA-Z0-9-_] only');
   if (!!c.quarticonCustomer != !!c.quarticonApiKey) problems.push('quarticonCustomer and quarticonApiKey: set both, or neither');
+  if (c.storeUrl !== undefined && !isPostgresUrl(c.storeUrl)) problems.push('storeUrl: must be a PostgreSQL URL such as postgres://user:password@host:5432/shop');
+  // A lease that ran out while its request was still on the wire would let a second relay send the same jobs.
+  if (c.storeLeaseMs < 2 * c.vendorTimeoutMs) problems.push('storeLeaseMs: must be at least twice vendorTimeoutMs (' + 2 * c.vendorTimeoutMs + ')');
   if (c.rateLimitPerMinute < 1 || c.rateLimitBurst < 1) problems.push('rateLimitPerMinute and rateLimitBurst: must be at least 1');
   if (problems.length) throw new Error('relay config:\n  ' + problems.join('\n  '));
   return c;
@@ -195,4 +210,14 @@ export function loadRelayConfig(env: { [k: string]: string | undefined }, filePa
 }
 
 /** The secrets of a config, for the log to scrub. */
-export const secretsOf = (c: RelayConfig): (string | undefined)[] => [c.quarticonApiKey, c.aqurateToken, c.aqurateRecsToken];
+export const secretsOf = (c: RelayConfig): (string | undefined)[] => [c.quarticonApiKey, c.aqurateToken, c.aqurateRecsToken, storePassword(c.storeUrl)];
+
+/** The password in a database URL, which the log must never show. */
+function storePassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -25,6 +25,10 @@ export type SendResult = { ok: true } | { retry: string; after?: number } | { er
 
 /** A job still failing this long after it was accepted is given up (and kept, failed, in the store). */
 export const GIVE_UP_MS = 3 * 24 * 3600 * 1000;
+/** A store shared by several relays is polled this often for work another relay left (it died, or its retry came due). */
+export const SHARED_POLL_MS = 2000;
+/** After the store failed (a database restarting), the next try. */
+export const STORE_ERROR_RETRY_MS = 1000;
 
 export interface Forwarding {
   /** New jobs were written: send them. */
@@ -116,7 +120,10 @@ export function forward(
         return;
       }
       running = run()
-        .catch((err) => log('error', f.name + ' forwarding failed', { error: String(err) }))
+        .catch((err) => {
+          log('error', f.name + ' forwarding failed', { error: String(err) });
+          schedule(now() + STORE_ERROR_RETRY_MS);
+        })
         .finally(() => (running = undefined));
     }
 
@@ -129,10 +136,14 @@ export function forward(
     };
   });
 
+  const wakeAll = () => loops.forEach((l) => l.wake());
+  const poller = store.shared ? setInterval(wakeAll, SHARED_POLL_MS) : undefined;
+  poller?.unref();
   return {
-    wake: () => loops.forEach((l) => l.wake()),
+    wake: wakeAll,
     stop: async () => {
       stopped = true;
+      clearInterval(poller);
       await Promise.all(loops.map((l) => l.stop()));
     },
   };

@@ -23,6 +23,7 @@ import { type Log, createLog } from './log';
 import { type QuarticonSettings, quarticonForwarder, quarticonRecQuery, quarticonRecs } from './quarticon';
 import { rateLimiter } from './rate-limit';
 import { type RelayStore, sqliteStore } from './store';
+import { pgStore } from './store-pg';
 
 /** Events one request may carry (the browser sends at most RELAY_BATCH, in dest-relay.ts). */
 export const MAX_EVENTS = RELAY_MAX_EVENTS;
@@ -37,7 +38,7 @@ const REFUSED_ORIGINS_LOGGED = 20;
 export type { RelayResult };
 
 export interface RelayOptions {
-  /** The outbox; SQLite at config.dbPath when not given. */
+  /** The outbox; PostgreSQL at config.storeUrl, or else SQLite at config.dbPath, when not given. */
   store?: RelayStore;
   log?: Log;
   /** More vendors (engage, Shoptimiza): one forwarder each. */
@@ -91,9 +92,17 @@ const readBody = (req: IncomingMessage, max: number): Promise<string> =>
 export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay {
   const log = opts.log || createLog(secretsOf(config));
   const now = opts.now || Date.now;
-  const store = opts.store || sqliteStore(config.dbPath);
-  if (store.interrupted)
-    log('warn', 'relay restarted with ' + store.interrupted + ' job(s) in flight when it stopped; resending them (a vendor may see those twice)');
+  const store =
+    opts.store ||
+    (config.storeUrl
+      ? pgStore(config.storeUrl, { leaseMs: config.storeLeaseMs, onError: (err) => log('warn', 'a database connection closed', { error: String(err) }) })
+      : sqliteStore(config.dbPath));
+  store.ready.then(
+    ({ interrupted }) => {
+      if (interrupted) log('warn', 'relay restarted with ' + interrupted + ' job(s) in flight when it stopped; resending them (a vendor may see those twice)');
+    },
+    (err) => log('error', 'the outbox could not be opened', { error: String(err) }),
+  );
 
   const quarticon: QuarticonSettings | undefined =
     config.quarticonCustomer && config.quarticonApiKey

@@ -4,4 +4,5 @@ export { createRelay, MAX_EVENTS, type Relay, type RelayOptions, type RelayResul
 export { startRelay, type RunningRelay } from './server';
 export { readRelayConfig, loadRelayConfig, DEFAULTS, envName, type RelayConfig } from './config';
 export { sqliteStore, type RelayStore, type Planner, type Job } from './store';
+export { pgStore, PG_SCHEMA_VERSION, type PgStoreOptions } from './store-pg';
 export type { Forwarder, SendResult } from './forward';

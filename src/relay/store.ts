@@ -1,9 +1,11 @@
-// The relay's durable outbox, behind a small interface so that a large shop can keep it in PostgreSQL:
-// event ids seen (for dedup), the jobs each vendor still has to send, and each vendor's per-shopper state.
+// The relay's durable outbox, behind a small interface so that a large shop can keep it in PostgreSQL
+// (store-pg.ts): event ids seen (for dedup), the jobs each vendor still has to send, each vendor's
+// per-shopper state, and a vendor's turn to send (its request budget, shared by every relay on the store).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TrackedEvent } from '../events/types';
+import { LEASE_MS, type TurnRow, turnWait } from './lease';
 
 /** What a vendor decides for a new event: pure, so it can run inside the store's transaction. */
 export interface Planner {
@@ -41,10 +43,25 @@ export interface RelayStore {
   counts(): Promise<{ [vendor: string]: { waiting: number; failed: number } }>;
   /** Forgets event ids received before `before` (past the browser's retry horizon). */
   prune(before: number): Promise<void>;
-  /** Jobs that were being sent when the store was last closed without finishing (a killed relay). */
-  readonly interrupted: number;
+  /**
+   * Asks for the vendor's turn to send, for a vendor that allows one request per `intervalMs` for the
+   * whole shop. 0: the turn is this relay's until endTurn (or, should this relay die, until the store's
+   * lease has passed, which outlasts any request); else how many ms to wait before asking again. The
+   * next turn starts `intervalMs` after the end of the last request, and not before a pause.
+   */
+  beginTurn(key: string, intervalMs: number): Promise<number>;
+  /** Ends this relay's turn: `sent` whether a request went out; `pauseMs` keeps every relay from the vendor that long (a 429's Retry-After). */
+  endTurn(key: string, sent: boolean, pauseMs?: number): Promise<void>;
+  /** Without taking it: ms until the vendor's next turn could start, and ms of a pause left (0: none). */
+  turnState(key: string, intervalMs: number): Promise<{ wait: number; pausedMs: number }>;
+  /** No turn for the vendor for `pauseMs` from now (a longer pause already set is kept). */
+  pauseTurn(key: string, pauseMs: number): Promise<void>;
+  /** Several relays may share this store: their jobs are leased, and a relay polls for work others left. */
+  readonly shared: boolean;
   /** The shop's records waiting for each vendor (docs/sync.md). */
   readonly sync: SyncQueue;
+  /** Resolves when the store is open (schema in place), with the number of jobs in flight when a relay on it was last killed. */
+  readonly ready: Promise<{ interrupted: number }>;
   close(): Promise<void>;
 }
 
@@ -131,13 +148,17 @@ export interface SyncQueue {
   settle(outcomes: SyncOutcome[], now: number): Promise<void>;
   /** When the vendor's next entry is due (a lease's end included), or undefined when none waits. */
   nextDue(vendor: string): Promise<number | undefined>;
-  /** Ends every claim at once; the relay calls it at start (one relay per SQLite file). Returns how many. */
+  /**
+   * Ends every claim at once; the relay calls it at start (one relay per SQLite file). Returns how many.
+   * On a shared store (PostgreSQL) only claims whose lease has run out: other relays may be sending the rest.
+   */
   release(now: number): Promise<number>;
   /** The newest upsert of a record queued for any vendor, as JSON text (an order cancel reads it). */
   latest(entity: string, key: string): Promise<string | undefined>;
   /** Counts by vendor, entity and state, and the latest `errors` errors. */
   status(errors?: number): Promise<SyncStatus>;
 }
+
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, received INTEGER NOT NULL) WITHOUT ROWID;
@@ -178,6 +199,7 @@ CREATE TABLE IF NOT EXISTS sync (
 CREATE INDEX IF NOT EXISTS sync_due ON sync (vendor, state, due);
 CREATE INDEX IF NOT EXISTS sync_errors ON sync (error_at) WHERE error IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sync_record ON sync (entity, key);
+CREATE TABLE IF NOT EXISTS turns (key TEXT PRIMARY KEY, holder TEXT, held_until INTEGER, last_end INTEGER NOT NULL DEFAULT 0, not_before INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 `;
 
 /** The outbox in one SQLite file (better-sqlite3): WAL, and a full sync before a write returns. */
@@ -191,6 +213,8 @@ export function sqliteStore(path: string): RelayStore {
   db.exec(SCHEMA);
   // A relay killed mid-request left these in flight; the vendor may or may not have taken them.
   const interrupted = db.prepare("UPDATE jobs SET state = 'waiting' WHERE state = 'sending'").run().changes;
+  // Only one relay opens this file: a turn it held was cut short now, so the next one counts from here.
+  db.prepare('UPDATE turns SET holder = NULL, held_until = NULL, last_end = MAX(last_end, ?) WHERE holder IS NOT NULL').run(Date.now());
 
   const q = {
     seen: db.prepare<[string, number]>('INSERT OR IGNORE INTO seen (id, received) VALUES (?, ?)'),
@@ -209,7 +233,16 @@ export function sqliteStore(path: string): RelayStore {
     setMeta: db.prepare<[string, string]>('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     counts: db.prepare<[], { vendor: string; state: string; n: number }>('SELECT vendor, state, COUNT(*) AS n FROM jobs GROUP BY vendor, state'),
     prune: db.prepare<[number]>('DELETE FROM seen WHERE received < ?'),
+    getTurn: db.prepare<[string], TurnRow>('SELECT holder, held_until AS heldUntil, last_end AS lastEnd, not_before AS notBefore FROM turns WHERE key = ?'),
+    takeTurn: db.prepare<[string, string, number]>(
+      'INSERT INTO turns (key, holder, held_until) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, held_until = excluded.held_until',
+    ),
+    pauseTurn: db.prepare<[string, number]>('INSERT INTO turns (key, not_before) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET not_before = MAX(not_before, excluded.not_before)'),
+    endTurn: db.prepare<[number, number, number, string, string]>(
+      'UPDATE turns SET holder = NULL, held_until = NULL, last_end = CASE WHEN ? THEN ? ELSE last_end END, not_before = MAX(not_before, ?) WHERE key = ? AND holder = ?',
+    ),
   };
+  const me = 'sqlite-' + process.pid + '-' + Math.random().toString(36).slice(2, 10);
 
   const accept = db.transaction((events: TrackedEvent[], planners: Planner[], now: number): Set<string> => {
     const known = new Set<string>();
@@ -235,12 +268,19 @@ export function sqliteStore(path: string): RelayStore {
     }),
   );
   const sync = sqliteSyncQueue(db);
+  const beginTurn = db.transaction((key: string, intervalMs: number): number => {
+    const now = Date.now();
+    const wait = turnWait(q.getTurn.get(key), now, intervalMs);
+    if (wait == 0) q.takeTurn.run(key, me, now + LEASE_MS);
+    return wait;
+  });
   const each = (fn: (seq: number) => void) => db.transaction((seqs: number[]) => seqs.forEach(fn));
   const done = each((s) => q.done.run(s));
 
   return {
-    interrupted,
     sync,
+    shared: false,
+    ready: Promise.resolve({ interrupted }),
     accept: async (events, planners, now) => accept(events, planners, now),
     take: async (vendor, now, limit) => take(vendor, now, limit),
     nextDue: async (vendor) => q.next.get(vendor)?.due ?? undefined,
@@ -259,6 +299,17 @@ export function sqliteStore(path: string): RelayStore {
       return out;
     },
     prune: async (before) => void q.prune.run(before),
+    beginTurn: async (key, intervalMs) => beginTurn(key, intervalMs),
+    endTurn: async (key, sent, pauseMs = 0) => {
+      const now = Date.now();
+      q.endTurn.run(sent ? 1 : 0, now, now + pauseMs, key, me);
+    },
+    turnState: async (key, intervalMs) => {
+      const now = Date.now();
+      const t = q.getTurn.get(key);
+      return { wait: turnWait(t, now, intervalMs), pausedMs: t ? Math.max(0, t.notBefore - now) : 0 };
+    },
+    pauseTurn: async (key, pauseMs) => void q.pauseTurn.run(key, Date.now() + Math.round(pauseMs)),
     close: async () => void db.close(),
   };
 }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AQURATE_DEMO_TOKEN } from '../../demo/standins/aqurate';
 import { QUARTICON_DEMO_KEY, trackingString } from '../../demo/standins/quarticon';
-import { type RelayConfig, readRelayConfig } from '../../src/relay/config';
+import { type RelayConfig, readRelayConfig, secretsOf } from '../../src/relay/config';
 import { createRelay } from '../../src/relay/handler';
 import { createLog } from '../../src/relay/log';
 import { type RunningRelay, startRelay } from '../../src/relay/server';
@@ -257,5 +257,13 @@ describe('secrets', () => {
     expect(() => readRelayConfig({ SHOPTRACK_RELAY_AQURATE_INTERVAL_MS: '500' })).toThrow(/at least 1000/);
     expect(() => readRelayConfig({ SHOPTRACK_RELAY_QUARTICON_URL: 'ftp://x' })).toThrow(/http\(s\) URL/);
     expect(() => readRelayConfig({ SHOPTRACK_RELAY_QUARTICON_CUSTOMER: 'shop' })).toThrow(/set both/);
+  });
+
+  it('takes a PostgreSQL storeUrl, refuses any other, and keeps its password out of the log', () => {
+    const c = readRelayConfig({ SHOPTRACK_RELAY_STORE_URL: 'postgres://relay:s3cret-pass@db.internal:5432/shop' });
+    expect(c.storeUrl).toBe('postgres://relay:s3cret-pass@db.internal:5432/shop');
+    expect(secretsOf(c)).toContain('s3cret-pass');
+    expect(() => readRelayConfig({}, { storeUrl: 'mysql://db/shop' })).toThrow(/storeUrl: must be a PostgreSQL URL/);
+    expect(() => readRelayConfig({}, { storeLeaseMs: 5000 })).toThrow(/storeLeaseMs: must be at least twice vendorTimeoutMs \(20000\)/);
   });
 });
