@@ -1,6 +1,6 @@
 // Builds the browser bundles (and the relay's command) and prints each script's min+gzip size.
 import { build } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 import { execFileSync } from 'node:child_process';
 
@@ -12,7 +12,7 @@ export const GATES = { 'dist/shoptrack-core.js': 6 * 1024, 'dist/shoptrack.js': 
 // `next` and `entries` are also built-ins' names (iterators, Object.entries): the browser code must not
 // call those, which test/unit/build.test.ts checks.
 const INTERNAL_PROPS =
-  /^(outcomes|retryAfter|answer|written|accepts|beacon|solo|hold|persist|session|productUpdate|productId|variantId|categoryId|categoryName|orderId|eventsUrl|relayUrl|cookieDomain|pageType|apiKey|userId|ready|next|entries|dests|store|lock|order|raw|auto|destinations|lease|unload|onFallback|pageId|del|onAnswer|clear|onError)$/;
+  /^(outcomes|retryAfter|answer|written|accepts|beacon|solo|hold|persist|session|productUpdate|productId|variantId|categoryId|categoryName|orderId|eventsUrl|relayUrl|cookieDomain|pageType|apiKey|userId|ready|next|entries|dests|store|lock|order|raw|auto|destinations|lease|unload|pageId|del|onAnswer|clear|onError)$/;
 
 const browser = {
   bundle: true,
@@ -33,16 +33,38 @@ export const gz = (file) => execFileSync('gzip', ['-9', '-c', file]).length;
  * `inline: 1` (simple functions only) compresses better here than full inlining; `unsafe_arrows` turns
  * function expressions that use no `this` into arrows (none of this code calls `new` on one).
  */
-async function scriptTag(entry, outfile) {
-  const r = await build({ ...browser, entryPoints: [entry], format: 'iife', mangleProps: INTERNAL_PROPS, write: false });
+async function scriptTag(entry, outfile, mangleCache) {
+  const r = await build({ ...browser, entryPoints: [entry], format: 'iife', mangleProps: INTERNAL_PROPS, mangleCache, write: false });
   const out = await minify(r.outputFiles[0].text, { ecma: 2021, toplevel: true, compress: { passes: 4, inline: 1, unsafe_arrows: true }, mangle: { toplevel: true } });
   writeFileSync(outfile, out.code);
+  return r.mangleCache;
+}
+
+/**
+ * The shortened property names, committed (Preact's mangle.json is the model): a name never changes
+ * from one release to the next (`hold` and `solo` are kept in stored outbox entries), and every
+ * script-tag bundle uses the same. A new internal name gets the next free short one, added here by the
+ * build: commit it with the change (test/unit/build.test.ts checks that none is missing).
+ */
+const MANGLE_FILE = 'mangle.json';
+
+/** The script-tag bundles, one after another so that each adds its new names to the shared map. */
+async function scriptTags() {
+  let cache = existsSync(MANGLE_FILE) ? JSON.parse(readFileSync(MANGLE_FILE, 'utf8')).props : {};
+  for (const [entry, outfile] of [
+    // The core first: its gate is the tighter, and names are handed out by how often a bundle uses them.
+    ['src/core.ts', 'dist/shoptrack-core.js'],
+    ['src/full.ts', 'dist/shoptrack.js'],
+  ])
+    cache = await scriptTag(entry, outfile, cache);
+  const sorted = Object.fromEntries(Object.entries(cache).sort(([a], [b]) => a.localeCompare(b)));
+  const text = JSON.stringify({ props: sorted }, null, 2) + '\n';
+  if (!existsSync(MANGLE_FILE) || readFileSync(MANGLE_FILE, 'utf8') != text) writeFileSync(MANGLE_FILE, text);
 }
 
 export async function buildAll() {
   await Promise.all([
-    scriptTag('src/full.ts', 'dist/shoptrack.js'),
-    scriptTag('src/core.ts', 'dist/shoptrack-core.js'),
+    scriptTags(),
     build({ ...browser, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/shoptrack.mjs' }),
     // The relay's command (`npx shoptrack-relay`): Node, not size-gated; better-sqlite3 is a native addon.
     build({

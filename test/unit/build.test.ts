@@ -22,4 +22,14 @@ describe('script-tag build', () => {
     );
     expect(uses).toEqual([]);
   });
+
+  it('has every shortened property name in the committed mangle.json', () => {
+    const config = readFileSync('esbuild.config.mjs', 'utf8');
+    const names = /const INTERNAL_PROPS =\s*\/\^\((.*)\)\$\/;/.exec(config)![1].split('|');
+    const committed = JSON.parse(readFileSync('mangle.json', 'utf8')).props;
+    expect(names.filter((n) => !(n in committed))).toEqual([]);
+    // One short name per property: two sharing one would overwrite each other.
+    const short = Object.values(committed);
+    expect(new Set(short).size).toBe(short.length);
+  });
 });
