@@ -10,7 +10,7 @@ export const GATES = { 'dist/shoptrack-core.js': 6 * 1024, 'dist/shoptrack.js': 
 // Internal property names, shortened in the script-tag bundles (the ESM build keeps them: its types are
 // public). None is a DOM, JSON or wire-format name; `config` fields are internal to the script tag.
 // `next` and `entries` are also built-ins' names (iterators, Object.entries): the browser code must not
-// call those, which test/unit/build.test.ts checks.
+// call those, which test/unit/build/build.test.ts checks.
 const INTERNAL_PROPS =
   /^(outcomes|retryAfter|answer|written|accepts|beacon|solo|hold|persist|session|productUpdate|productId|variantId|categoryId|categoryName|orderId|eventsUrl|relayUrl|cookieDomain|pageType|apiKey|userId|ready|next|entries|dests|store|lock|order|raw|auto|destinations|lease|unload|pageId|del|onAnswer|clear|onError)$/;
 
@@ -44,7 +44,7 @@ async function scriptTag(entry, outfile, mangleCache) {
  * The shortened property names, committed (Preact's mangle.json is the model): a name never changes
  * from one release to the next (`hold` and `solo` are kept in stored outbox entries), and every
  * script-tag bundle uses the same. A new internal name gets the next free short one, added here by the
- * build: commit it with the change (test/unit/build.test.ts checks that none is missing).
+ * build: commit it with the change (test/unit/build/build.test.ts checks that none is missing).
  */
 const MANGLE_FILE = 'mangle.json';
 

@@ -5,10 +5,23 @@ export default defineConfig({
     projects: [
       {
         test: {
+          // The browser's modules, the pure core and the build, one folder per module of src/.
           name: 'unit',
           environment: 'happy-dom',
           include: ['test/unit/**/*.test.ts'],
           setupFiles: ['test/unit/setup.ts'],
+        },
+      },
+      {
+        test: {
+          // The relay in Node: HTTP, the vendors' stand-ins, its SQLite outbox and processes killed and
+          // restarted, which take seconds of their own on a busy machine.
+          name: 'relay',
+          environment: 'node',
+          include: ['test/relay/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+          maxWorkers: 2,
         },
       },
       {

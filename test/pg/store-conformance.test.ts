@@ -191,7 +191,7 @@ describe.each(KINDS)('$name store', (kind) => {
   });
 });
 
-// The sync queue's rules, as test/unit/sync-store.test.ts runs them on SQLite.
+// The sync queue's rules, as test/relay/sync-store.test.ts runs them on SQLite.
 syncQueueSuite('postgres', async () => {
   const url = await createDatabase(inject('pgUrl'));
   return () => pgStore(url);

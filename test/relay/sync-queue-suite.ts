@@ -1,4 +1,4 @@
-// The sync queue's rules (store.ts SyncQueue), run against every store: SQLite in test/unit/sync-store.test.ts,
+// The sync queue's rules (store.ts SyncQueue), run against every store: SQLite in test/relay/sync-store.test.ts,
 // PostgreSQL in test/pg/store-conformance.test.ts, so the two cannot drift.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RelayStore, SyncChange, SyncOp } from '../../src/relay/store';

@@ -1,7 +1,7 @@
 // Canonical orders -> engage's POST /v1/orders (seeds/003_ba2d3b352c11da7d.txt): one row per case, the
 // expected order beside it; required fields refused locally; batches of at most 250.
 import { describe, expect, it } from 'vitest';
-import { ENGAGE_MAX_BATCH, engageDate, engageOrder, planEngage } from '../../src/vendors/engage';
+import { ENGAGE_MAX_BATCH, engageDate, engageOrder, planEngage } from '../../../src/vendors/engage';
 import { customer, order, remove, upsert } from './vendor-records';
 
 /** The seed's own cURL example, as engage expects it from the canonical order below. */

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteStore } from '../../src/relay/store';
-import { syncQueueSuite } from '../relay/sync-queue-suite';
+import { syncQueueSuite } from './sync-queue-suite';
 
 syncQueueSuite('sqlite', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'sync-store-')), 'relay.sqlite');

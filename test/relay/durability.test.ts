@@ -1,4 +1,3 @@
-// @vitest-environment node
 // Nothing lost, nothing twice: a relay closed or killed and restarted mid-stream on the same outbox, and
 // a burst of 1,000 events from 20 shoppers that reaches Aqurate complete at one request a second at most.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -7,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackedEvent } from '../../src/events/types';
 import { createLog } from '../../src/relay/log';
 import { type RunningRelay, startRelay } from '../../src/relay/server';
-import { type Vendors, chunks, deliver, expectedAtVendors, shopperEvents, startVendors, tally, testConfig, testEnv, until } from '../relay/harness';
+import { type Vendors, chunks, deliver, expectedAtVendors, shopperEvents, startVendors, tally, testConfig, testEnv, until } from './harness';
 
 let v: Vendors;
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pageConfig, readConfig } from '../../src/browser/config';
-import { pageEvents } from '../../src/browser/page';
-import { validateEvent, type ShoptrackError } from '../../src/events/validate';
+import { pageConfig, readConfig } from '../../../src/browser/config';
+import { pageEvents } from '../../../src/browser/page';
+import { validateEvent, type ShoptrackError } from '../../../src/events/validate';
 
-const FIXTURES = join(__dirname, '../../../shared/fixtures/datacue-config');
+const FIXTURES = join(__dirname, '../../../../shared/fixtures/datacue-config');
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
 const read = (raw: unknown) => {
   const warnings: string[] = [];

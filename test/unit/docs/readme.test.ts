@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { install } from '../../src/browser/install';
-import { ShoptrackError } from '../../src/events/validate';
+import { install } from '../../../src/browser/install';
+import { ShoptrackError } from '../../../src/events/validate';
 
-const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
 
 describe('README', () => {
   it('starts with exactly the two commands', () => {

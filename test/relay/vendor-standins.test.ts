@@ -1,4 +1,3 @@
-// @vitest-environment node
 // The stand-ins of Aqurate's tables, Quarticon's catalog and profiles, engage and Shoptimiza refuse
 // what their seeds do not allow, and take what the pure mappers make: a relay test that passes against
 // them says something about the real APIs.
@@ -13,7 +12,7 @@ import { AQURATE_TABLES, aqurateRows } from '../../src/vendors/aqurate-tables';
 import { engageOrder } from '../../src/vendors/engage';
 import { quarticonContact, quarticonProduct, quarticonProfile } from '../../src/vendors/quarticon-data';
 import { salesFileUploadUrl, shoptimizaAuth } from '../../src/vendors/shoptimiza';
-import { category, customer, order, product } from './vendor-records';
+import { category, customer, order, product } from '../unit/vendors/vendor-records';
 
 const ctx = { catalog: PRODUCTS };
 

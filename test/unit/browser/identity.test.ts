@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { AID_KEY, SESSION_IDLE_MS, SESSION_WRITE_MS, SID_KEY, createIdentity, newId } from '../../src/browser/identity';
+import { AID_KEY, SESSION_IDLE_MS, SESSION_WRITE_MS, SID_KEY, createIdentity, newId } from '../../../src/browser/identity';
 
 const cookie = (name: string) => document.cookie.split('; ').find((c) => c.startsWith(name + '='))?.split('=')[1];
 const clearCookies = () => {

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Destination, SendResult } from '../../src/browser/destination';
-import { install } from '../../src/browser/install';
-import { memoryStore } from '../../src/browser/store';
-import { createTracker } from '../../src/browser/tracker';
-import type { TrackedEvent } from '../../src/events/types';
-import { ShoptrackError } from '../../src/events/validate';
+import type { Destination, SendResult } from '../../../src/browser/destination';
+import { install } from '../../../src/browser/install';
+import { memoryStore } from '../../../src/browser/store';
+import { createTracker } from '../../../src/browser/tracker';
+import type { TrackedEvent } from '../../../src/events/types';
+import { ShoptrackError } from '../../../src/events/validate';
 
 function dest(name = 'x', answer?: (b: TrackedEvent[]) => SendResult): Destination & { sent: TrackedEvent[] } {
   const sent: TrackedEvent[] = [];

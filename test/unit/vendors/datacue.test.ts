@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ShopEvent, TrackedEvent } from '../../src/events/types';
-import { datacueAuth } from '../../src/browser/dest-datacue';
-import { answersWithRecs, toDataCue } from '../../src/vendors/datacue';
+import type { ShopEvent, TrackedEvent } from '../../../src/events/types';
+import { datacueAuth } from '../../../src/browser/dest-datacue';
+import { answersWithRecs, toDataCue } from '../../../src/vendors/datacue';
 
 const at = Date.UTC(2026, 10, 2, 9, 14, 27, 123);
 const tracked = (e: ShopEvent, over: Partial<TrackedEvent> = {}): TrackedEvent => ({

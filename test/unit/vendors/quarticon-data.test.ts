@@ -1,7 +1,7 @@
 // Canonical products and customers -> Quarticon's /data/product, /collectprofile and /contact
 // (seeds/002_b9effc4c9bb4f847.txt): one row per case, the expected body beside it.
 import { describe, expect, it } from 'vitest';
-import { planQuarticonData, quarticonContact, quarticonProduct, quarticonProfile } from '../../src/vendors/quarticon-data';
+import { planQuarticonData, quarticonContact, quarticonProduct, quarticonProfile } from '../../../src/vendors/quarticon-data';
 import { customer, order, product, remove, upsert } from './vendor-records';
 
 const PRODUCT = {

@@ -1,9 +1,9 @@
 // Canonical events -> Quarticon's POST /track/event bodies (seeds/002_b9effc4c9bb4f847.txt): one row per
 // event, the expected payload beside it.
 import { describe, expect, it } from 'vitest';
-import type { ShopEvent, TrackedEvent } from '../../src/events/types';
-import { QUARTICON_ID } from '../../src/events/policy';
-import { quarticonCookie, quarticonError, toQuarticon } from '../../src/vendors/quarticon';
+import type { ShopEvent, TrackedEvent } from '../../../src/events/types';
+import { QUARTICON_ID } from '../../../src/events/policy';
+import { quarticonCookie, quarticonError, toQuarticon } from '../../../src/vendors/quarticon';
 
 const TS = Date.UTC(2026, 10, 23, 12, 0, 0, 789);
 const SECONDS = Math.floor(TS / 1000);

@@ -1,4 +1,3 @@
-// @vitest-environment node
 // The relay over HTTP, against the Quarticon and Aqurate stand-ins: per-event answers, dedup, the
 // whole-request refusals, recommendations, retries, and secrets kept out of answers and logs.
 import { createServer } from 'node:http';
@@ -10,7 +9,7 @@ import { type RelayConfig, readRelayConfig, secretsOf } from '../../src/relay/co
 import { createRelay } from '../../src/relay/handler';
 import { createLog } from '../../src/relay/log';
 import { type RunningRelay, startRelay } from '../../src/relay/server';
-import { type Vendors, postEvents, startVendors, testConfig, tracked, until } from '../relay/harness';
+import { type Vendors, postEvents, startVendors, testConfig, tracked, until } from './harness';
 
 let v: Vendors;
 let running: RunningRelay | undefined;

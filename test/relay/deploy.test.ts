@@ -1,4 +1,3 @@
-// @vitest-environment node
 // The relay as a shop deploys it (issue 9, items 9-13): behind a reverse proxy (forwarded host and
 // scheme, the client's address from trusted hops only), Aqurate's 429 pausing all of the shop's Aqurate
 // traffic (across a restart too), /health from the start, and the base path the docs describe.
@@ -11,7 +10,7 @@ import { DEFAULTS, type RelayConfig, envName, readRelayConfig } from '../../src/
 import type { Forwarder } from '../../src/relay/forward';
 import { createLog } from '../../src/relay/log';
 import { type RunningRelay, startRelay } from '../../src/relay/server';
-import { type Vendors, postEvents, startVendors, tempDb, testConfig, tracked, until } from '../relay/harness';
+import { type Vendors, postEvents, startVendors, tempDb, testConfig, tracked, until } from './harness';
 
 let v: Vendors;
 let running: RunningRelay | undefined;

@@ -5,7 +5,7 @@ import {
   AQURATE_TABLE_MAX_ROWS,
   aqurateRows,
   planAqurateTables,
-} from '../../src/vendors/aqurate-tables';
+} from '../../../src/vendors/aqurate-tables';
 import { category, customer, order, product, remove, upsert } from './vendor-records';
 
 const ROWS: [string, string, object, object | string][] = [

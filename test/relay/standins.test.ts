@@ -1,4 +1,3 @@
-// @vitest-environment node
 // The Quarticon and Aqurate stand-ins refuse what their seeds do not allow, so a relay test that passes
 // against them says something about the real APIs.
 import { describe, expect, it } from 'vitest';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Destination, SendResult } from '../../src/browser/destination';
-import { LEASE_MS, MAX_ENTRIES, ORPHAN_MS, createOutbox } from '../../src/browser/outbox';
-import { BACKOFF_BASE_MS, backoff } from '../../src/events/policy';
-import { type Entry, LS_PREFIX, type Store, idbStore, memoryStore } from '../../src/browser/store';
-import type { TrackedEvent } from '../../src/events/types';
+import type { Destination, SendResult } from '../../../src/browser/destination';
+import { LEASE_MS, MAX_ENTRIES, ORPHAN_MS, createOutbox } from '../../../src/browser/outbox';
+import { BACKOFF_BASE_MS, backoff } from '../../../src/events/policy';
+import { type Entry, LS_PREFIX, type Store, idbStore, memoryStore } from '../../../src/browser/store';
+import type { TrackedEvent } from '../../../src/events/types';
 
 let seq = 0;
 const ev = (over: Partial<TrackedEvent> = {}): TrackedEvent => ({

@@ -9,13 +9,13 @@ const warns = vi.hoisted(() => {
 });
 // The relay's recommendations come through the transport's GET (the fetch saved at load), not the page's fetch.
 const relayGet = vi.hoisted(() => vi.fn<(url: string) => Promise<{ status: number; body?: string }>>());
-vi.mock('../../src/browser/transport', async (actual) => ({ ...(await actual<object>()), get: relayGet }));
+vi.mock('../../../src/browser/transport', async (actual) => ({ ...(await actual<object>()), get: relayGet }));
 
-import { readConfig } from '../../src/browser/config';
-import type { Tracker } from '../../src/browser/tracker';
-import type { Dict, RecAnswer, ShopEvent } from '../../src/events/types';
-import { mountWidgets } from '../../src/widgets';
-import { RECENT_KEPT, RECENT_KEY } from '../../src/widgets/recent';
+import { readConfig } from '../../../src/browser/config';
+import type { Tracker } from '../../../src/browser/tracker';
+import type { Dict, RecAnswer, ShopEvent } from '../../../src/events/types';
+import { mountWidgets } from '../../../src/widgets';
+import { RECENT_KEPT, RECENT_KEY } from '../../../src/widgets/recent';
 
 interface Fake {
   t: Tracker;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stringify } from '../../src/events/json';
-import { EVENT_KINDS, ShoptrackError, validateEvent } from '../../src/events/validate';
+import { stringify } from '../../../src/events/json';
+import { EVENT_KINDS, ShoptrackError, validateEvent } from '../../../src/events/validate';
 
 /** A cart line with every field seed 001 asks for. */
 const LINE: { [k: string]: unknown } = { product_id: 'p1', variant_id: 'v1', quantity: 1, unit_price: 24, currency: 'USD' };

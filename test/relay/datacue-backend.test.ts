@@ -1,4 +1,3 @@
-// @vitest-environment node
 // DataCue's backend API (seeds/001): the mapper row by row, the signature against the seed's samples,
 // and the engine against the stand-in, which checks the HMAC and every field.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

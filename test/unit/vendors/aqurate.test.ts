@@ -1,9 +1,9 @@
 // Canonical events -> Aqurate's website_events rows (seeds/000_e974799954d6ed8c.txt): one row per event,
 // the shopper's previous cart and the expected rows beside it.
 import { describe, expect, it } from 'vitest';
-import type { ShopEvent, TrackedEvent } from '../../src/events/types';
-import { AQURATE_PAIRS, type AqurateState, cartGrowth, toAqurate } from '../../src/vendors/aqurate';
-import { normaliseAqurateRecs } from '../../src/relay/aqurate';
+import type { ShopEvent, TrackedEvent } from '../../../src/events/types';
+import { AQURATE_PAIRS, type AqurateState, cartGrowth, toAqurate } from '../../../src/vendors/aqurate';
+import { normaliseAqurateRecs } from '../../../src/relay/aqurate';
 
 const TS = Date.UTC(2026, 10, 23, 12, 0, 0, 789);
 const ISO = '2026-11-23T12:00:00.789Z';

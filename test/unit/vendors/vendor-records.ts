@@ -1,8 +1,8 @@
 // Canonical records (src/data/types.ts) that the vendor mapper tests start from, built by
 // validateRecord so that every test input is one the admin API and the import would accept.
-import type { Category, Customer, Order, Product } from '../../src/data/types';
-import { validateRecord } from '../../src/data/validate';
-import type { Change } from '../../src/vendors/plan';
+import type { Category, Customer, Order, Product } from '../../../src/data/types';
+import { validateRecord } from '../../../src/data/validate';
+import type { Change } from '../../../src/vendors/plan';
 
 export const product = (over: object = {}): Product =>
   validateRecord('product', {

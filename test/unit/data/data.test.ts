@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { recordKey } from '../../src/data/types';
-import { MAX_ID_LENGTH, validateKey, validateRecord } from '../../src/data/validate';
-import { ShoptrackError } from '../../src/events/validate';
+import { recordKey } from '../../../src/data/types';
+import { MAX_ID_LENGTH, validateKey, validateRecord } from '../../../src/data/validate';
+import { ShoptrackError } from '../../../src/events/validate';
 
 const product = {
   product_id: 'p1',

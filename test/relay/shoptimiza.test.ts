@@ -1,4 +1,3 @@
-// @vitest-environment node
 // Shoptimiza (seeds/004_037bf42be56d43f5.txt; notes/vendors.md): the X-Shoptimiza-Auth header computed
 // and checked as their authentication page defines it, and the sales file's lines.
 import { createHash, createHmac } from 'node:crypto';
