@@ -124,7 +124,11 @@ export function forward(
           log('error', f.name + ' forwarding failed', { error: String(err) });
           schedule(now() + STORE_ERROR_RETRY_MS);
         })
-        .finally(() => (running = undefined));
+        .finally(() => {
+          running = undefined;
+          // A wake between the loop's last look at the queue and this point found it still running: run again.
+          if (again) wake();
+        });
     }
 
     return {

@@ -185,7 +185,11 @@ export function syncEngine(
           log('error', name + ' sync failed', { error: String(err) });
           schedule(now() + 1000);
         })
-        .finally(() => (running = undefined));
+        .finally(() => {
+          running = undefined;
+          // A wake between the loop's last look at the queue and this point found it still running: run again.
+          if (again) wake();
+        });
     }
 
     return {
