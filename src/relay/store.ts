@@ -155,6 +155,12 @@ export interface SyncQueue {
   release(now: number): Promise<number>;
   /** The newest upsert of a record queued for any vendor, as JSON text (an order cancel reads it). */
   latest(entity: string, key: string): Promise<string | undefined>;
+  /**
+   * A page of the records queued for a vendor (upserts, whatever their state), by key after `afterKey`
+   * ("" for the first page): what a vendor that reads the shop's history in bulk (Shoptimiza's sales
+   * file) streams without holding it.
+   */
+  records(vendor: string, entity: string, afterKey: string, limit: number): Promise<{ key: string; record: string }[]>;
   /** Counts by vendor, entity and state, and the latest `errors` errors. */
   status(errors?: number): Promise<SyncStatus>;
 }
@@ -362,6 +368,9 @@ function sqliteSyncQueue(db: Database.Database): SyncQueue {
     latest: db.prepare<[string, string], { record: string }>(
       "SELECT record FROM sync WHERE entity = ? AND key = ? AND op = 'upsert' ORDER BY queued DESC LIMIT 1",
     ),
+    records: db.prepare<[string, string, string, number], { key: string; record: string }>(
+      "SELECT key, record FROM sync WHERE vendor = ? AND entity = ? AND op = 'upsert' AND key > ? ORDER BY key LIMIT ?",
+    ),
     errors: db.prepare<[number], { vendor: string; entity: string; key: string; error: string; at: number; state: string }>(
       'SELECT vendor, entity, key, error, error_at AS at, state FROM sync WHERE error IS NOT NULL ORDER BY error_at DESC LIMIT ?',
     ),
@@ -420,6 +429,7 @@ function sqliteSyncQueue(db: Database.Database): SyncQueue {
     nextDue: async (vendor) => q.next.get(vendor)?.due ?? undefined,
     release: async (now) => q.release.run(now).changes,
     latest: async (entity, key) => q.latest.get(entity, key)?.record,
+    records: async (vendor, entity, afterKey, limit) => q.records.all(vendor, entity, afterKey, limit),
     status: async (errors = 10) => {
       const counts: SyncStatus['counts'] = {};
       for (const r of q.counts.all()) {
