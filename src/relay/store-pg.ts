@@ -547,6 +547,13 @@ function pgSyncQueue(query: Query, tx: Tx, me: string): SyncQueue {
     latest: async (entity, key) =>
       (await query<{ record: string }>("SELECT record FROM shoptrack_sync WHERE entity = $1 AND key = $2 AND op = 'upsert' ORDER BY queued DESC LIMIT 1", [entity, key]))[0]?.record,
 
+    // Paged by key: the comparison and the order use the same collation, so no page skips a key.
+    records: async (vendor, entity, afterKey, limit) =>
+      query<{ key: string; record: string }>(
+        "SELECT key, record FROM shoptrack_sync WHERE vendor = $1 AND entity = $2 AND op = 'upsert' AND key > $3 ORDER BY key LIMIT $4",
+        [vendor, entity, afterKey, limit],
+      ),
+
     async status(errors = 10) {
       const counts: SyncStatus['counts'] = {};
       for (const r of await query<{ vendor: string; entity: string; state: string; n: string }>('SELECT vendor, entity, state, count(*) AS n FROM shoptrack_sync GROUP BY vendor, entity, state')) {

@@ -301,6 +301,23 @@ describe('postgres: several relays on one database', () => {
     expect(got - t0).toBeGreaterThanOrEqual(500 + 1000 - 10);
   });
 
+  it('the sync queue reads a vendor\'s records page by page, upserts only, every key once', async () => {
+    const [s] = await relays(1);
+    const rec = (key: string, op: 'upsert' | 'delete' = 'upsert') => ({ entity: 'order', key, op, record: JSON.stringify({ order_id: key }), digest: op + key });
+    await s.sync.put(['shoptimiza'], Array.from({ length: 25 }, (_, i) => rec('o' + i)), 1000);
+    await s.sync.put(['other'], [rec('x1')], 1000);
+    // A delivered order deleted later: its entry is a delete, which is no record of the history.
+    const [claimed] = await s.sync.claim('shoptimiza', 2000, 1, 60_000);
+    await s.sync.settle([{ entry: claimed, sent: true }], 2000);
+    await s.sync.put(['shoptimiza'], [rec(claimed.key, 'delete')], 3000);
+    const keys: string[] = [];
+    for (let after = '', page; (page = await s.sync.records('shoptimiza', 'order', after, 10)).length; after = page[page.length - 1].key) keys.push(...page.map((r: { key: string }) => r.key));
+    expect(keys).toHaveLength(24);
+    expect(new Set(keys).size).toBe(24);
+    expect(keys).not.toContain(claimed.key);
+    expect(keys).not.toContain('x1');
+  });
+
   it('the sync queue: three relays queueing the same records at once keep one entry each; claims never overlap', async () => {
     const stores = await relays(3);
     const rec = (key: string, v: string) => ({ entity: 'product', key, op: 'upsert' as const, record: JSON.stringify({ key, v }), digest: key + ':' + v });
