@@ -1,4 +1,3 @@
-// @vitest-environment node
 // The shop's records through the sync engine to the stand-ins of Aqurate's tables, Quarticon's catalog
 // and profiles, engage and Shoptimiza (upload and publish), which check every request against the seeds.
 import { createServer } from 'node:http';
@@ -26,7 +25,7 @@ import { type RelayStore, sqliteStore } from '../../src/relay/store';
 import { type DataSender, type SyncEngine, type SyncInput, syncEngine } from '../../src/relay/sync';
 import { SHOPTIMIZA_UPLOAD_EVERY_MS, shoptimizaAuth } from '../../src/vendors/shoptimiza';
 import { nodeDigests } from '../../src/relay/shoptimiza';
-import { category, customer, order, product } from './vendor-records';
+import { category, customer, order, product } from '../unit/vendors/vendor-records';
 
 const ctx = { catalog: PRODUCTS };
 const quiet = createLog([], () => undefined);
