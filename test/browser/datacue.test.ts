@@ -213,8 +213,9 @@ describe('DataCue browser events from the demo shop', () => {
       await window.datacue.track({ type: 'wishlist', subtype: 'add', product_id: '203' });
     });
     await arrived('wishlist/add');
+    // flush() resolves when its round of sending is over: the deferred click is still waiting for the next page.
     await page.evaluate(() => window.datacue.flush());
-    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('stk_held') || '[]').map((t: { e: { type: string } }) => t.e.type))).toEqual(['click']);
     expect(eventsOf('click/product')).toEqual([]);
 
     await page.reload();
@@ -280,9 +281,12 @@ describe('DataCue unreachable or refusing', () => {
 
     demo.datacue.clear();
     demo.datacue.fault({ mode: 'status', status: 429, retryAfter: 2 }, 1);
+    const retried = (await page.evaluate(() => window.shoptrack.stats())).retried;
     await page.evaluate(() => window.datacue.track({ type: 'wishlist', subtype: 'remove', product_id: '204' }));
-    await new Promise((r) => setTimeout(r, 600));
+    // The 429 came back; a flush before its Retry-After has passed sends nothing (flush resolves when its round is over).
+    await page.waitForFunction((n) => window.shoptrack.stats().then((s) => s.retried > n), retried, { timeout: 5000 });
     await page.evaluate(() => window.datacue.flush());
+    expect(demo.datacue.received.map((r) => r.status)).toEqual([429]);
     expect(demo.datacue.events()).toEqual([]);
     await arrived('wishlist/remove');
     const [refused, accepted] = demo.datacue.received;

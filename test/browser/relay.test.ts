@@ -155,8 +155,13 @@ describe('shoptrack -> relay -> Quarticon and Aqurate', () => {
     });
     await page.waitForURL(origin + '/plain');
     await until('the wishlist row', () => rows('add_to_wishlist').length >= 1, 10000);
-    // Beacons at pagehide and the next page's resend may both reach the relay; it keeps one.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Beacons at pagehide and the next page's resend may both reach the relay; it keeps one. Settled:
+    // the next page has nothing waiting (its resend was answered) and the relay nothing left to forward.
+    await page.waitForFunction(() => window.shoptrack.stats().then((s) => s.waiting == 0), undefined, { timeout: 10000 });
+    for (const end = Date.now() + 10000; Object.values(await relay.store.counts()).some((c) => c.waiting > 0); ) {
+      if (Date.now() > end) throw new Error('the relay kept jobs waiting');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     expect(rows('add_to_wishlist').map((r) => [r.product_id, r.page_type])).toEqual([['104', 'checkout']]);
   });
 

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackedEvent } from '../../src/events/types';
 import { createLog } from '../../src/relay/log';
 import { type RunningRelay, startRelay } from '../../src/relay/server';
-import { type Vendors, chunks, deliver, expectedAtVendors, shopperEvents, startVendors, tally, testConfig, testEnv, until } from './harness';
+import { type Vendors, chunks, deliver, drained, expectedAtVendors, shopperEvents, startVendors, tally, testConfig, testEnv, until } from './harness';
 
 let v: Vendors;
 beforeAll(async () => {
@@ -43,7 +43,7 @@ describe('restart mid-stream', () => {
     const again = await deliver(() => relay.url, batches.slice(0, 3));
     const want = expected(events);
     await until('every event at both vendors', () => v.quarticon.events().length >= want.q.length && v.aqurate.rows().length >= want.a.length, 30000);
-    await new Promise((r) => setTimeout(r, 1200));
+    await drained(relay.url);
     await relay.close();
     console.log(`restart (close/reopen): ${events.length} events, closed with ${atClose}/${want.q.length} Quarticon events sent; after: Quarticon ${receivedQ().length}/${want.q.length}, Aqurate rows ${receivedA().length}/${want.a.length}; resent ${again.duplicate} answered duplicate`);
     expect(atClose).toBeLessThan(want.q.length);
@@ -95,7 +95,7 @@ describe('restart mid-stream', () => {
     await sent;
     const want = expected(events);
     await until('every event at both vendors', () => v.quarticon.events().length >= want.q.length && v.aqurate.rows().length >= want.a.length, 30000);
-    await new Promise((r) => setTimeout(r, 1200));
+    await drained(base);
     p.child.kill('SIGTERM');
     await exited(p.child);
     console.log(`restart (SIGTERM): killed with ${atKill}/${want.q.length} Quarticon events sent; after: Quarticon ${receivedQ().length}/${want.q.length}, Aqurate rows ${receivedA().length}/${want.a.length}`);
@@ -120,7 +120,7 @@ describe('restart mid-stream', () => {
     await sent;
     const want = expected(events);
     await until('every event at both vendors', () => new Set(receivedQ()).size >= want.q.length && new Set(receivedA()).size >= want.a.length, 30000);
-    await new Promise((r) => setTimeout(r, 1200));
+    await drained(base);
     p.child.kill('SIGTERM');
     await exited(p.child);
     const restartLine = p.log.find((l) => l.includes('in flight when it stopped'));
@@ -145,7 +145,7 @@ describe('burst', () => {
     const done = Date.now() - t0;
     // Before the close: a closed relay sends nothing more, so Quarticon's last requests must be in.
     await until('every event at Quarticon', () => v.quarticon.events().length >= want.q.length);
-    await new Promise((r) => setTimeout(r, 1200));
+    await drained(relay.url);
     await relay.close();
     const times = v.aqurate.postTimes();
     const gaps = times.slice(1).map((t, i) => t - times[i]);

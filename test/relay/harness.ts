@@ -137,6 +137,22 @@ export async function until(what: string, fn: () => boolean, timeoutMs = 20000):
   }
 }
 
+/**
+ * Waits until the relay at `url` (its base, as GET <base>/health answers) has no job waiting or in
+ * flight for any vendor: what it was given has been sent, or refused for good. After this, nothing
+ * more reaches a stand-in unless something new comes in: the observable end of "and nothing else".
+ */
+export async function drained(url: string, timeoutMs = 20000): Promise<{ [vendor: string]: { waiting: number; failed: number } }> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const health = (await (await fetch(url + '/health')).json()) as { vendors?: { [vendor: string]: { waiting: number; failed: number } } };
+    const vendors = health.vendors || {};
+    if (Object.values(vendors).every((c) => c.waiting == 0)) return vendors;
+    if (Date.now() > end) throw new Error('timed out waiting for the relay to drain: ' + JSON.stringify(vendors));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** How many times each value occurs. */
 export const tally = (xs: string[]): Map<string, number> => {
   const m = new Map<string, number>();

@@ -9,7 +9,7 @@ import { type RelayConfig, readRelayConfig, secretsOf } from '../../src/relay/co
 import { createRelay } from '../../src/relay/handler';
 import { createLog } from '../../src/relay/log';
 import { type RunningRelay, startRelay } from '../../src/relay/server';
-import { type Vendors, postEvents, startVendors, testConfig, tracked, until } from './harness';
+import { type Vendors, drained, postEvents, startVendors, testConfig, tracked, until } from './harness';
 
 let v: Vendors;
 let running: RunningRelay | undefined;
@@ -69,7 +69,7 @@ describe('POST <base>/events', () => {
       { id: e2.id, status: 'duplicate' },
     ]);
     await until('D1 and D2 at Quarticon', () => v.quarticon.events().length >= 2);
-    await new Promise((r) => setTimeout(r, 300));
+    await drained(base);
     expect(v.quarticon.events().map((b) => b.productId).sort()).toEqual(['D1', 'D2']);
   });
 
@@ -186,7 +186,8 @@ describe('forwarding', () => {
     await postEvents(base, [view('E1')]);
     await until('the refusal', () => v.quarticon.received.length == 1);
     await until('the log line', () => logLines.some((l) => l.includes('http.status.405')));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Refused for good: nothing waits to be retried.
+    expect((await drained(base)).quarticon).toEqual({ waiting: 0, failed: 1 });
     expect(v.quarticon.received.length).toBe(1);
     expect(logLines.find((l) => l.includes('http.status.405'))).toContain('customer must be \\"demo-shop\\"');
     expect((await (await fetch(running!.url + '/health')).json()).vendors.quarticon).toEqual({ waiting: 0, failed: 1 });
