@@ -2,6 +2,7 @@
 // (least interval, pause after a 429), and a clean stop that lets requests in flight finish and be recorded.
 import { backoff } from '../events/policy';
 import type { VendorBudget } from './budget';
+import type { TrackedEvent } from '../events/types';
 import type { Log } from './log';
 import type { Job, Planner, RelayStore } from './store';
 
@@ -16,6 +17,11 @@ export interface Forwarder extends Planner {
    * makes its requests through it. The loop waits for it before taking jobs.
    */
   readonly budget?: VendorBudget;
+  /**
+   * Why the vendor gets nothing for an event the relay accepted (an id it would refuse, say): "field:
+   * rule". The relay logs it; `plan` makes no job for such an event.
+   */
+  refusal?(t: TrackedEvent): string | undefined;
   /** Sends the payloads of one request; never rejects. */
   send(payloads: unknown[]): Promise<SendResult>;
 }

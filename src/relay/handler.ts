@@ -224,6 +224,14 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
       throw new HttpError(503, 'the relay could not store the events; send them again later');
     }
     for (const r of results) if (r.status == 'accepted' && known.has(r.id)) r.status = 'duplicate';
+    // Accepted for every vendor, but one may take nothing from it: say so where the shop's developer looks.
+    for (const t of valid) {
+      if (known.has(t.id)) continue;
+      for (const f of forwarders) {
+        const why = f.refusal && f.refusal(t);
+        if (why) log('warn', f.name + ' gets nothing for event ' + t.id + ' (' + t.e.type + '/' + t.e.subtype + '): ' + why, { id: t.id, vendor: f.name, error: why });
+      }
+    }
     send(res, 200, { results } satisfies RelayAnswer, cors);
     if (valid.length > known.size) forwarding.wake();
   }

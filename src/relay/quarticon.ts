@@ -1,7 +1,9 @@
 // Quarticon behind the relay: events to POST /track/event with the secret x-api-key, and the widgets'
 // recommendations from GET /recommendation (seeds/002_b9effc4c9bb4f847.txt).
 import { QUARTICON_ID, QUARTICON_REC_PARAMS, type QuarticonRecQuery, retryable, succeeded } from '../events/policy';
-import { quarticonError, toQuarticon } from '../vendors/quarticon';
+import type { TrackedEvent } from '../events/types';
+import { VendorRuleError } from '../vendors/plan';
+import { type QuarticonEvent, quarticonError, toQuarticon } from '../vendors/quarticon';
 import type { Forwarder } from './forward';
 import { vendorRequest } from './vendor-http';
 
@@ -24,6 +26,16 @@ const parse = (s: string): unknown => {
   }
 };
 
+/** The body for an event, null when Quarticon takes nothing for it, or why Quarticon would refuse it. */
+function bodyFor(t: TrackedEvent, customer: string): QuarticonEvent | null | { refused: string } {
+  try {
+    return toQuarticon(t, customer);
+  } catch (err) {
+    if (err instanceof VendorRuleError) return { refused: err.message };
+    throw err;
+  }
+}
+
 export function quarticonForwarder(s: QuarticonSettings): Forwarder {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-api-key': s.apiKey };
   if (s.acceptVersion) headers['accept-version'] = s.acceptVersion;
@@ -32,8 +44,12 @@ export function quarticonForwarder(s: QuarticonSettings): Forwarder {
     max: 1,
     parallel: QUARTICON_PARALLEL,
     plan(t) {
-      const body = toQuarticon(t, s.customer);
-      return { jobs: body ? [body] : [] };
+      const body = bodyFor(t, s.customer);
+      return { jobs: body && !('refused' in body) ? [body] : [] };
+    },
+    refusal(t) {
+      const body = bodyFor(t, s.customer);
+      return body && 'refused' in body ? body.refused : undefined;
     },
     async send([body]) {
       const a = await vendorRequest(s.url + '/track/event', { method: 'POST', headers, body: JSON.stringify(body) }, s.timeoutMs);

@@ -56,12 +56,19 @@ export const cartGrowth = (prev: { [productId: string]: number }, next: { [produ
 
 const CLICKS = ['product', 'related', 'similar', 'recent'];
 
+/**
+ * user_id is the shop's customer id (seeds/000). A guest's order confirmation carries the billing email
+ * in uid (notes/vendors.md): an id field never gets it, and anything with an @ is taken for one.
+ */
+export const aqurateUserId = (uid: string | null | undefined): string | undefined => (uid && !uid.includes('@') ? uid : undefined);
+
 /** The rows for an event, and the shopper's state after it (unchanged when the event does not touch it). */
 export function toAqurate(t: TrackedEvent, prev: AqurateState | undefined): { rows: WebsiteEvent[]; state?: AqurateState } {
   const e = t.e;
   const row = (product_id: string, page_type: AqurateEventPage, event: AqurateEventName): WebsiteEvent => {
     const r: WebsiteEvent = { timestamp: new Date(t.ts).toISOString(), session_id: t.sid, cookie_id: t.aid, product_id, page_type, event };
-    if (t.uid) r.user_id = t.uid;
+    const userId = aqurateUserId(t.uid);
+    if (userId) r.user_id = userId;
     return r;
   };
   // Adding from a product page happens on the detail page; from anywhere else (cart, checkout, a list)

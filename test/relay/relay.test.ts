@@ -194,6 +194,28 @@ describe('forwarding', () => {
   });
 });
 
+describe('what the vendors get', () => {
+  it('sends Quarticon no empty eventTransaction and no id it would refuse, and logs why; Aqurate gets no email as user_id', async () => {
+    const base = await relay();
+    const zeroOrder = tracked({ type: 'order', subtype: 'completed', order_id: 'Z1', cart: [{ product_id: 'Z1', quantity: 0, unit_price: 5 }] }, { uid: 'guest@example.com' });
+    const badId = view('bad id');
+    const good = view('OK1', { uid: 'ann@example.com' });
+    const a = await postEvents(base, [zeroOrder, badId, good]);
+    expect(a.results!.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    await until('OK1 at Quarticon and both views at Aqurate', () => v.quarticon.events().length == 1 && v.aqurate.rows().length == 2);
+    expect(v.quarticon.events().map((b) => b.productId)).toEqual(['OK1']);
+    // No job waits for Quarticon: the refused events made none.
+    expect((await (await fetch(base + '/health')).json()).vendors.quarticon).toEqual({ waiting: 0, failed: 0 });
+    const warnings = logLines.filter((l) => l.includes('quarticon gets nothing')).map((l) => JSON.parse(l));
+    expect(warnings.map((w) => [w.id, w.error.split(':')[0]])).toEqual([
+      [zeroOrder.id, 'cart'],
+      [badId.id, 'product_id'],
+    ]);
+    expect(v.aqurate.rows().map((r) => r.product_id).sort()).toEqual(['OK1', 'bad id']);
+    expect(v.aqurate.rows().every((r) => r.user_id === undefined)).toBe(true);
+  });
+});
+
 describe('recommendations', () => {
   it('passes Quarticon\'s envelope through, with the customer symbol added by the relay', async () => {
     const base = await relay();

@@ -52,8 +52,16 @@ const ROWS: [string, TrackedEvent, AqurateState | undefined, object[]][] = [
       { page: 'order confirmation', uid: 'ann@example.com' },
     ),
     prev({ P1: 2, P2: 2 }),
-    [r('P1', 'checkout', 'purchase', { user_id: 'ann@example.com' }), r('P2', 'checkout', 'purchase', { user_id: 'ann@example.com' })],
+    // A guest's billing email in uid: never in user_id, an id field.
+    [r('P1', 'checkout', 'purchase'), r('P2', 'checkout', 'purchase')],
   ],
+  [
+    "a logged-in shopper's order -> user_id",
+    t({ type: 'order', subtype: 'completed', order_id: 'O2', cart: [{ product_id: 'P1', quantity: 1 }] }, { page: 'order confirmation', uid: 'c-77' }),
+    undefined,
+    [r('P1', 'checkout', 'purchase', { user_id: 'c-77' })],
+  ],
+  ['an email as uid on any event -> no user_id', t({ type: 'pageview', subtype: 'product', product_id: 'P1' }, { uid: 'Ann.Smith+shop@mail.example' }), undefined, [r('P1', 'detail_page', 'page_view')]],
   ['click on a product link -> (null, link_click)', t({ type: 'click', subtype: 'product', product_id: 'P1' }), undefined, [r('P1', null, 'link_click')]],
   ['click on a recommendation -> (null, link_click)', t({ type: 'click', subtype: 'similar', product_id: 'P9', source: 'aqurate' }), undefined, [r('P9', null, 'link_click')]],
   ['click on a banner -> no rows (no product)', t({ type: 'click', subtype: 'banner', banner_id: 'B1' }), undefined, []],

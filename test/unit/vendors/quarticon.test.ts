@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ShopEvent, TrackedEvent } from '../../../src/events/types';
 import { QUARTICON_ID } from '../../../src/events/policy';
+import { VendorRuleError } from '../../../src/vendors/plan';
 import { quarticonCookie, quarticonError, toQuarticon } from '../../../src/vendors/quarticon';
 
 const TS = Date.UTC(2026, 10, 23, 12, 0, 0, 789);
@@ -92,6 +93,30 @@ describe('toQuarticon', () => {
     const body = toQuarticon(ROWS[0][1], 'shop-1')!;
     expect(Number.isInteger(body.timestamp)).toBe(true);
     expect(body.timestamp).toBe(SECONDS);
+  });
+
+  const order = (order_id: string, cart: { product_id: string; quantity: number }[]) => t({ type: 'order', subtype: 'completed', order_id, cart });
+  const REFUSED: [string, TrackedEvent, string][] = [
+    ['an order whose lines all have quantity 0 or less', order('O-1', [{ product_id: 'P1', quantity: 0 }, { product_id: 'P2', quantity: -1 }]), 'cart: no line with a quantity above 0'],
+    ['an order without lines', order('O-2', []), 'cart: no line with a quantity above 0'],
+    ['a product view of an id with a space', t({ type: 'pageview', subtype: 'product', product_id: 'P 1' }), 'product_id: Quarticon allows [a-zA-Z0-9-_] only, got "P 1"'],
+    [
+      'a click on a recommendation with a slash in its id',
+      t({ type: 'click', subtype: 'related', product_id: 'a/b', source: 'quarticon', tracking_string: 'x' }),
+      'product_id: Quarticon allows [a-zA-Z0-9-_] only, got "a/b"',
+    ],
+    ['an order line with a dot in its product id', order('O-3', [{ product_id: 'P1', quantity: 1 }, { product_id: 'P.2', quantity: 1 }]), 'cart[1].product_id: Quarticon allows [a-zA-Z0-9-_] only, got "P.2"'],
+    ['an order id with #', order('#1001', [{ product_id: 'P1', quantity: 1 }]), 'order_id: Quarticon allows [a-zA-Z0-9-_] only, got "#1001"'],
+  ];
+  it.each(REFUSED)('refuses %s before sending, naming the field and the rule', (_name, event, message) => {
+    let err: unknown;
+    try {
+      toQuarticon(event, 'shop-1');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(VendorRuleError);
+    expect((err as Error).message.startsWith(message)).toBe(true);
   });
 
   it('keeps only [a-zA-Z0-9-_] in the cookie, and leaves it out when nothing is left', () => {
