@@ -3,10 +3,11 @@
 // widgets' item-to-item recommendations.
 import { asNum } from '../events/validate';
 import type { TrackedEvent } from '../events/types';
-import { type AqurateRecItem, type AqurateRecKind, type AqurateRecsAnswer, retryable, succeeded } from '../events/policy';
-import { type AqurateState, toAqurate } from '../vendors/aqurate';
+import { AQURATE_REC_KINDS, type AqurateRecItem, type AqurateRecKind, type AqurateRecsAnswer, RELAY_AQURATE_RECS, isAqurateRecKind, retryable, succeeded } from '../events/policy';
+import { AQURATE_MIN_INTERVAL_MS, AQURATE_URL, type AqurateState, toAqurate } from '../vendors/aqurate';
 import type { VendorBudget } from './budget';
 import type { Forwarder } from './forward';
+import type { VendorModule } from './vendor';
 import { vendorRequest } from './vendor-http';
 
 export interface AqurateSettings {
@@ -106,3 +107,50 @@ export async function aqurateRecs(
   }
   return { status: 200, body: { items: normaliseAqurateRecs(parsed) } };
 }
+
+/** Aqurate's keys in the relay's config. */
+export interface AqurateConfig {
+  aqurateUrl: string;
+  aqurateToken?: string;
+  /** A key with read:item_recs, when the write key lacks it; defaults to aqurateToken. */
+  aqurateRecsToken?: string;
+  /** Least time between two Aqurate requests; never below their 1 s limit. */
+  aqurateIntervalMs: number;
+}
+
+export const aqurateModule: VendorModule<AqurateConfig> = {
+  name: 'aqurate',
+  fields: {
+    aqurateUrl: { kind: 'url', default: AQURATE_URL },
+    aqurateToken: { kind: 'secret' },
+    aqurateRecsToken: { kind: 'secret' },
+    aqurateIntervalMs: { kind: 'int', default: AQURATE_MIN_INTERVAL_MS },
+  },
+  check: (c) =>
+    c.aqurateIntervalMs < AQURATE_MIN_INTERVAL_MS ? ['aqurateIntervalMs: Aqurate allows one request a second; must be at least ' + AQURATE_MIN_INTERVAL_MS] : [],
+  create(c, ctx) {
+    if (!c.aqurateToken) return undefined;
+    const s: AqurateSettings = {
+      url: c.aqurateUrl,
+      token: c.aqurateToken,
+      recsToken: c.aqurateRecsToken,
+      budget: ctx.budget('aqurate', c.aqurateIntervalMs),
+      timeoutMs: ctx.timeoutMs,
+    };
+    return {
+      forwarder: aqurateForwarder(s),
+      routes: [
+        {
+          path: RELAY_AQURATE_RECS,
+          async handle(query, kind) {
+            if (!isAqurateRecKind(kind)) return { status: 404, body: { error: 'unknown kind; expected ' + AQURATE_REC_KINDS.join(', ') } };
+            const pid = query.get('product_id');
+            if (!pid || pid.length > 200 || /[\u0000-\u001f]/.test(pid)) return { status: 400, body: { error: 'product_id: required, at most 200 characters' } };
+            const a = await aqurateRecs(s, kind, pid);
+            return { status: a.status, body: a.body, headers: a.retryAfterS ? { 'retry-after': String(a.retryAfterS) } : undefined };
+          },
+        },
+      ],
+    };
+  },
+};

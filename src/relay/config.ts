@@ -2,15 +2,15 @@
 // Each key `fooBar` of the file is the variable SHOPTRACK_RELAY_FOO_BAR.
 import { readFileSync } from 'node:fs';
 import proxyaddr from 'proxy-addr';
-import { AQURATE_MIN_INTERVAL_MS, AQURATE_URL } from '../vendors/aqurate';
-import { QUARTICON_ID } from '../events/policy';
-import { QUARTICON_URL } from '../vendors/quarticon';
 import { MIN_SECRET_LENGTH } from './log';
 import { LEASE_MS } from './lease';
 import { isPostgresUrl } from './store-pg';
+import type { FieldKind } from './vendor';
 import { VENDOR_TIMEOUT_MS } from './vendor-http';
+import { VENDORS, type VendorConfig } from './vendors';
 
-export interface RelayConfig {
+/** The relay's own keys; each vendor module adds its own (src/relay/vendors.ts). */
+export interface CoreConfig {
   /** Where the CLI listens. */
   port: number;
   host: string;
@@ -27,16 +27,6 @@ export interface RelayConfig {
   storeLeaseMs: number;
   /** Origins whose pages may post events; "*" for any. Requests without an Origin header are allowed. */
   allowedOrigins: string[];
-  quarticonUrl: string;
-  quarticonCustomer?: string;
-  quarticonApiKey?: string;
-  quarticonAcceptVersion?: string;
-  aqurateUrl: string;
-  aqurateToken?: string;
-  /** A key with read:item_recs, when the write key lacks it; defaults to aqurateToken. */
-  aqurateRecsToken?: string;
-  /** Least time between two Aqurate requests; never below their 1 s limit. */
-  aqurateIntervalMs: number;
   maxBodyBytes: number;
   /** Requests a client may make per minute, and at once. */
   rateLimitPerMinute: number;
@@ -49,12 +39,26 @@ export interface RelayConfig {
    */
   trustProxy: TrustProxy;
   vendorTimeoutMs: number;
+  /** The admin API's bearer token (docs/sync.md); without it the admin API is off. */
+  adminToken?: string;
+  /** Bodies of admin requests (a batch of records) past this are refused with 413. */
+  adminMaxBodyBytes: number;
 }
+
+export type RelayConfig = CoreConfig & VendorConfig;
 
 export type TrustProxy = false | number | string[];
 
 /** Bodies past this are refused with 413: a browser batch is at most 64 KiB (the keepalive budget). */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** An admin batch: 1,000 records of a few KB each (ADMIN_MAX_RECORDS in admin.ts). */
+export const ADMIN_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+const vendorDefaults = (): { [key: string]: unknown } => {
+  const out: { [key: string]: unknown } = {};
+  for (const v of VENDORS) for (const [key, f] of Object.entries(v.fields)) if (f.default !== undefined) out[key] = f.default;
+  return out;
+};
 
 export const DEFAULTS: RelayConfig = {
   port: 8787,
@@ -64,18 +68,17 @@ export const DEFAULTS: RelayConfig = {
   dbPath: '.relay-data/relay.sqlite',
   storeLeaseMs: LEASE_MS,
   allowedOrigins: [],
-  quarticonUrl: QUARTICON_URL,
-  aqurateUrl: AQURATE_URL,
-  aqurateIntervalMs: AQURATE_MIN_INTERVAL_MS,
   maxBodyBytes: MAX_BODY_BYTES,
   rateLimitPerMinute: 120,
   rateLimitBurst: 60,
   trustProxy: false,
   vendorTimeoutMs: VENDOR_TIMEOUT_MS,
-};
+  adminMaxBodyBytes: ADMIN_MAX_BODY_BYTES,
+  ...vendorDefaults(),
+} as unknown as RelayConfig;
 
-type Kind = 'str' | 'secret' | 'url' | 'int' | 'bool' | 'list' | 'path' | 'trust';
-const FIELDS: { [K in keyof RelayConfig]-?: Kind } = {
+type Kind = FieldKind | 'list' | 'path' | 'trust';
+const CORE_FIELDS: { [K in keyof CoreConfig]-?: Kind } = {
   port: 'int',
   host: 'str',
   basePath: 'path',
@@ -83,20 +86,18 @@ const FIELDS: { [K in keyof RelayConfig]-?: Kind } = {
   storeUrl: 'str',
   storeLeaseMs: 'int',
   allowedOrigins: 'list',
-  quarticonUrl: 'url',
-  quarticonCustomer: 'str',
-  quarticonApiKey: 'secret',
-  quarticonAcceptVersion: 'str',
-  aqurateUrl: 'url',
-  aqurateToken: 'secret',
-  aqurateRecsToken: 'secret',
-  aqurateIntervalMs: 'int',
   maxBodyBytes: 'int',
   rateLimitPerMinute: 'int',
   rateLimitBurst: 'int',
   trustProxy: 'trust',
   vendorTimeoutMs: 'int',
+  adminToken: 'secret',
+  adminMaxBodyBytes: 'int',
 };
+
+/** Every key the config takes, the relay's and each vendor's, with its kind. */
+const FIELDS: { [key: string]: Kind } = { ...CORE_FIELDS };
+for (const v of VENDORS) for (const [key, f] of Object.entries(v.fields)) FIELDS[key] = f.kind;
 
 const TRUST_RULE =
   'must be false, the number of proxies in front of the relay (such as 1), or their addresses and subnets (such as "loopback, 10.0.0.0/8")';
@@ -135,7 +136,7 @@ export function readRelayConfig(env: { [k: string]: string | undefined }, file: 
   const cfg = { ...DEFAULTS } as { [k: string]: unknown };
   const problems: string[] = [];
   for (const k in file) if (!(k in FIELDS)) problems.push(k + ': unknown key');
-  for (const key of Object.keys(FIELDS) as (keyof RelayConfig)[]) {
+  for (const key of Object.keys(FIELDS)) {
     const name = envName(key);
     const fromEnv = env[name];
     let v: unknown = fromEnv !== undefined && fromEnv !== '' ? fromEnv : file[key];
@@ -186,10 +187,7 @@ export function readRelayConfig(env: { [k: string]: string | undefined }, file: 
     cfg[key] = v;
   }
   const c = cfg as unknown as RelayConfig;
-  if (c.aqurateIntervalMs < AQURATE_MIN_INTERVAL_MS)
-    problems.push('aqurateIntervalMs: Aqurate allows one request a second; must be at least ' + AQURATE_MIN_INTERVAL_MS);
-  if (c.quarticonCustomer && !QUARTICON_ID.test(c.quarticonCustomer)) problems.push('quarticonCustomer: allows [a-zA-Z0-9-_] only');
-  if (!!c.quarticonCustomer != !!c.quarticonApiKey) problems.push('quarticonCustomer and quarticonApiKey: set both, or neither');
+  for (const v of VENDORS) if (v.check) problems.push(...v.check(c));
   if (c.storeUrl !== undefined && !isPostgresUrl(c.storeUrl)) problems.push('storeUrl: must be a PostgreSQL URL such as postgres://user:password@host:5432/shop');
   // A lease that ran out while its request was still on the wire would let a second relay send the same jobs.
   if (c.storeLeaseMs < 2 * c.vendorTimeoutMs) problems.push('storeLeaseMs: must be at least twice vendorTimeoutMs (' + 2 * c.vendorTimeoutMs + ')');
@@ -210,7 +208,12 @@ export function loadRelayConfig(env: { [k: string]: string | undefined }, filePa
 }
 
 /** The secrets of a config, for the log to scrub. */
-export const secretsOf = (c: RelayConfig): (string | undefined)[] => [c.quarticonApiKey, c.aqurateToken, c.aqurateRecsToken, storePassword(c.storeUrl)];
+export const secretsOf = (c: RelayConfig): (string | undefined)[] => [
+  ...Object.keys(FIELDS)
+    .filter((key) => FIELDS[key] == 'secret')
+    .map((key) => (c as unknown as { [key: string]: string | undefined })[key]),
+  storePassword(c.storeUrl),
+];
 
 /** The password in a database URL, which the log must never show. */
 function storePassword(url: string | undefined): string | undefined {

@@ -1,9 +1,10 @@
 // DataCue's backend API behind the relay (seeds/001, Authentication, Products, Users, Orders, Batch):
 // every request signed with the API secret, which stays in the relay's config and its log scrubber.
 import { createHmac } from 'node:crypto';
-import { DATACUE_BATCH_MAX, DATACUE_ENTITIES, type DataCueRequest, planDataCue, readMultiStatus } from '../vendors/datacue-backend';
+import { DATACUE_API_URL, DATACUE_BATCH_MAX, DATACUE_ENTITIES, type DataCueRequest, planDataCue, readMultiStatus } from '../vendors/datacue-backend';
 import type { SyncEntry } from './store';
 import type { DataSender, RecordResult } from './sync';
+import type { VendorModule } from './vendor';
 import { retryable } from '../events/policy';
 import { vendorRequest } from './vendor-http';
 
@@ -77,3 +78,24 @@ export function datacueSender(s: DataCueBackendSettings): DataSender {
     },
   };
 }
+
+/** DataCue's keys in the relay's config: the backend API needs the key and the secret. */
+export interface DataCueConfig {
+  datacueApiUrl: string;
+  datacueApiKey?: string;
+  datacueApiSecret?: string;
+}
+
+export const datacueModule: VendorModule<DataCueConfig> = {
+  name: 'datacue',
+  fields: {
+    datacueApiUrl: { kind: 'url', default: DATACUE_API_URL },
+    datacueApiKey: { kind: 'str' },
+    datacueApiSecret: { kind: 'secret' },
+  },
+  check: (c) => (!!c.datacueApiKey != !!c.datacueApiSecret ? ['datacueApiKey and datacueApiSecret: set both, or neither'] : []),
+  create(c, ctx) {
+    if (!c.datacueApiKey || !c.datacueApiSecret) return undefined;
+    return { sender: datacueSender({ url: c.datacueApiUrl, apiKey: c.datacueApiKey, apiSecret: c.datacueApiSecret, timeoutMs: ctx.timeoutMs }) };
+  },
+};

@@ -4,26 +4,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { TrackedEvent } from '../events/types';
-import {
-  AQURATE_REC_KINDS,
-  RELAY_AQURATE_RECS,
-  RELAY_EVENTS_PATH,
-  RELAY_MAX_EVENTS,
-  RELAY_QUARTICON_RECS,
-  type RelayAnswer,
-  type RelayResult,
-  isAqurateRecKind,
-} from '../events/policy';
-import { type AqurateSettings, aqurateForwarder, aqurateRecs } from './aqurate';
+import { RELAY_EVENTS_PATH, RELAY_MAX_EVENTS, type RelayAnswer, type RelayResult } from '../events/policy';
+import { adminRefusal, adminRequest } from './admin';
 import { type VendorBudget, vendorBudget } from './budget';
 import { checkTracked } from './check';
 import { type RelayConfig, secretsOf, trustFunction } from './config';
 import { type Forwarder, forward } from './forward';
 import { type Log, createLog } from './log';
-import { type QuarticonSettings, quarticonForwarder, quarticonRecQuery, quarticonRecs } from './quarticon';
 import { rateLimiter } from './rate-limit';
 import { type RelayStore, sqliteStore } from './store';
 import { pgStore } from './store-pg';
+import { type DataSender, type SyncEngine, syncEngine } from './sync';
+import type { VendorContext, VendorRoute } from './vendor';
+import { VENDORS } from './vendors';
 
 /** Events one request may carry (the browser sends at most RELAY_BATCH, in dest-relay.ts). */
 export const MAX_EVENTS = RELAY_MAX_EVENTS;
@@ -41,8 +34,10 @@ export interface RelayOptions {
   /** The outbox; PostgreSQL at config.storeUrl, or else SQLite at config.dbPath, when not given. */
   store?: RelayStore;
   log?: Log;
-  /** More vendors (engage, Shoptimiza): one forwarder each. */
+  /** More vendors' browser-event forwarders, beside the configured vendor modules'. */
   forwarders?: Forwarder[];
+  /** More vendors' data senders, beside the configured vendor modules'. */
+  senders?: { name: string; sender: DataSender }[];
   now?: () => number;
 }
 
@@ -56,6 +51,8 @@ export interface Relay {
   readonly forwarders: readonly Forwarder[];
   /** Each rate-limited vendor's one budget for the shop (Aqurate's): every request to it goes through it. */
   readonly budgets: { readonly [vendor: string]: VendorBudget };
+  /** The shop's records to the vendors (docs/sync.md): the Node API's way in. */
+  readonly sync: SyncEngine;
 }
 
 class HttpError extends Error {
@@ -104,25 +101,36 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     (err) => log('error', 'the outbox could not be opened', { error: String(err) }),
   );
 
-  const quarticon: QuarticonSettings | undefined =
-    config.quarticonCustomer && config.quarticonApiKey
-      ? { url: config.quarticonUrl, customer: config.quarticonCustomer, apiKey: config.quarticonApiKey, acceptVersion: config.quarticonAcceptVersion, timeoutMs: config.vendorTimeoutMs }
-      : undefined;
   const budgets: { [vendor: string]: VendorBudget } = {};
-  const aqurate: AqurateSettings | undefined = config.aqurateToken
-    ? {
-        url: config.aqurateUrl,
-        token: config.aqurateToken,
-        recsToken: config.aqurateRecsToken,
-        budget: (budgets.aqurate = vendorBudget(store, 'aqurate', config.aqurateIntervalMs, now)),
-        timeoutMs: config.vendorTimeoutMs,
-      }
-    : undefined;
+  const ctx: VendorContext = {
+    store,
+    log,
+    now,
+    timeoutMs: config.vendorTimeoutMs,
+    budget: (vendor, intervalMs) => (budgets[vendor] ||= vendorBudget(store, vendor, intervalMs, now)),
+  };
   const forwarders: Forwarder[] = [];
-  if (quarticon) forwarders.push(quarticonForwarder(quarticon));
-  if (aqurate) forwarders.push(aqurateForwarder(aqurate));
+  const senders: { name: string; sender: DataSender }[] = [];
+  const routes: VendorRoute[] = [];
+  for (const v of VENDORS) {
+    const parts = v.create(config, ctx);
+    if (!parts) continue;
+    if (parts.forwarder) forwarders.push(parts.forwarder);
+    if (parts.sender) senders.push({ name: v.name, sender: parts.sender });
+    routes.push(...(parts.routes || []));
+  }
   forwarders.push(...(opts.forwarders || []));
-  log('info', 'relay started', { base: config.basePath || '/', vendors: forwarders.map((f) => f.name) });
+  senders.push(...(opts.senders || []));
+  log('info', 'relay started', { base: config.basePath || '/', vendors: forwarders.map((f) => f.name), sync: senders.map((v) => v.name) });
+  const sync = syncEngine(store.sync, senders, log, { now });
+  // One relay per SQLite file: claims left by a killed relay are its batch in flight, resent now.
+  store.sync.release(now()).then(
+    (n) => {
+      if (n) log('warn', 'relay restarted with ' + n + ' record(s) in flight when it stopped; resending them (a vendor may see those twice)');
+      if (!closing) sync.start();
+    },
+    (err) => log('error', 'the sync queue could not be read', { error: String(err) }),
+  );
 
   const forwarding = forward(store, forwarders, log, { now });
   forwarding.wake();
@@ -254,25 +262,35 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
       for (const f of forwarders) vendors[f.name] = { waiting: 0, failed: 0 };
       return send(res, 200, { status: 'ok', vendors: { ...vendors, ...(await store.counts()) } }, cors);
     }
-    if (path == RELAY_QUARTICON_RECS) {
+    for (const r of routes) {
+      const prefix = r.path.endsWith('/');
+      if (prefix ? !path.startsWith(r.path) : path != r.path) continue;
       allow('GET');
-      if (!quarticon) throw new HttpError(404, 'quarticon is not configured on this relay');
-      const q = quarticonRecQuery(url.searchParams);
-      if ('error' in q) throw new HttpError(400, q.error);
-      const a = await quarticonRecs(quarticon, q.query);
-      return send(res, a.status, a.body, cors);
-    }
-    if (path.startsWith(RELAY_AQURATE_RECS)) {
-      allow('GET');
-      if (!aqurate) throw new HttpError(404, 'aqurate is not configured on this relay');
-      const kind = path.slice(RELAY_AQURATE_RECS.length);
-      if (!isAqurateRecKind(kind)) throw new HttpError(404, 'unknown kind; expected ' + AQURATE_REC_KINDS.join(', '));
-      const pid = url.searchParams.get('product_id');
-      if (!pid || pid.length > 200 || /[\u0000-\u001f]/.test(pid)) throw new HttpError(400, 'product_id: required, at most 200 characters');
-      const a = await aqurateRecs(aqurate, kind, pid);
-      return send(res, a.status, a.body, a.retryAfterS ? { ...cors, 'retry-after': String(a.retryAfterS) } : cors);
+      const a = await r.handle(url.searchParams, prefix ? path.slice(r.path.length) : '');
+      return send(res, a.status, a.body, { ...cors, ...a.headers });
     }
     throw new HttpError(404, 'not found');
+  }
+
+  /** The admin API (admin.ts): no CORS, no browser, a bearer token. */
+  function admin(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const refused = adminRefusal(req, config.adminToken);
+    if (refused) {
+      req.resume();
+      return send(res, refused.status, refused.body);
+    }
+    const p = (async () => {
+      const text = req.method == 'POST' ? await readBody(req, config.adminMaxBodyBytes) : '';
+      if (closing) return send(res, 503, { error: 'the relay is restarting' }, { 'retry-after': String(CLOSING_RETRY_S) });
+      const a = await adminRequest(sync, req.method || 'GET', path, text, () => store.counts());
+      send(res, a.status, a.body);
+    })().catch((err) => {
+      if (err instanceof HttpError) return send(res, err.status, { error: err.message });
+      log('error', 'admin request failed', { path, error: String(err) });
+      if (!res.headersSent) send(res, 503, { error: 'the relay could not store the records; send them again later' });
+    });
+    busy.add(p);
+    p.finally(() => busy.delete(p));
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, next?: Next): void {
@@ -284,6 +302,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
       return send(res, 404, { error: 'not found' });
     }
     const path = url.pathname.slice(base.length) || '/';
+    if (path == '/admin' || path.startsWith('/admin/')) return admin(req, res, path);
     const cors: Record<string, string> = {};
     const origin = req.headers.origin;
     if (origin) {
@@ -323,11 +342,13 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     store,
     forwarders,
     budgets,
+    sync,
     async close() {
       closing = true;
       clearInterval(pruner);
       await Promise.all(busy);
       await forwarding.stop();
+      await sync.stop();
       await store.close();
       log('info', 'relay stopped');
     },

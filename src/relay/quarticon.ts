@@ -1,10 +1,11 @@
 // Quarticon behind the relay: events to POST /track/event with the secret x-api-key, and the widgets'
 // recommendations from GET /recommendation (seeds/002_b9effc4c9bb4f847.txt).
-import { QUARTICON_ID, QUARTICON_REC_PARAMS, type QuarticonRecQuery, retryable, succeeded } from '../events/policy';
+import { QUARTICON_ID, QUARTICON_REC_PARAMS, type QuarticonRecQuery, RELAY_QUARTICON_RECS, retryable, succeeded } from '../events/policy';
 import type { TrackedEvent } from '../events/types';
 import { VendorRuleError } from '../vendors/plan';
-import { type QuarticonEvent, quarticonError, toQuarticon } from '../vendors/quarticon';
+import { QUARTICON_URL, type QuarticonEvent, quarticonError, toQuarticon } from '../vendors/quarticon';
 import type { Forwarder } from './forward';
+import type { VendorModule } from './vendor';
 import { vendorRequest } from './vendor-http';
 
 export interface QuarticonSettings {
@@ -94,3 +95,44 @@ export async function quarticonRecs(s: QuarticonSettings, query: QuarticonRecQue
   const why = a.status ? 'quarticon answered ' + a.status : 'quarticon unreachable: ' + a.error;
   return { status: 502, body: { status: 'ERROR', timestamp: Math.floor(Date.now() / 1000), data: { error_code: 'relay.upstream', error_message: why } } };
 }
+
+/** Quarticon's keys in the relay's config. */
+export interface QuarticonConfig {
+  quarticonUrl: string;
+  quarticonCustomer?: string;
+  quarticonApiKey?: string;
+  quarticonAcceptVersion?: string;
+}
+
+export const quarticonModule: VendorModule<QuarticonConfig> = {
+  name: 'quarticon',
+  fields: {
+    quarticonUrl: { kind: 'url', default: QUARTICON_URL },
+    quarticonCustomer: { kind: 'str' },
+    quarticonApiKey: { kind: 'secret' },
+    quarticonAcceptVersion: { kind: 'str' },
+  },
+  check(c) {
+    const problems: string[] = [];
+    if (c.quarticonCustomer && !QUARTICON_ID.test(c.quarticonCustomer)) problems.push('quarticonCustomer: allows [a-zA-Z0-9-_] only');
+    if (!!c.quarticonCustomer != !!c.quarticonApiKey) problems.push('quarticonCustomer and quarticonApiKey: set both, or neither');
+    return problems;
+  },
+  create(c, ctx) {
+    if (!c.quarticonCustomer || !c.quarticonApiKey) return undefined;
+    const s: QuarticonSettings = { url: c.quarticonUrl, customer: c.quarticonCustomer, apiKey: c.quarticonApiKey, acceptVersion: c.quarticonAcceptVersion, timeoutMs: ctx.timeoutMs };
+    return {
+      forwarder: quarticonForwarder(s),
+      routes: [
+        {
+          path: RELAY_QUARTICON_RECS,
+          async handle(query) {
+            const q = quarticonRecQuery(query);
+            if ('error' in q) return { status: 400, body: { error: q.error } };
+            return quarticonRecs(s, q.query);
+          },
+        },
+      ],
+    };
+  },
+};

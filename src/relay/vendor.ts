@@ -1,0 +1,63 @@
+// What a vendor is to the relay: one module that declares its config fields (and which are secret),
+// and from a config builds its browser-event forwarder, its data sender and its routes. The config
+// loader, the handler, the log scrubber and the status endpoint read these; none of them names a
+// vendor. docs/relay.md, "Adding a vendor".
+import type { VendorBudget } from './budget';
+import type { Forwarder } from './forward';
+import type { Log } from './log';
+import type { RelayStore } from './store';
+import type { DataSender } from './sync';
+
+/** How a config field is read: `secret` is a string kept out of the log and every answer. */
+export type FieldKind = 'str' | 'secret' | 'url' | 'int' | 'bool';
+
+export interface VendorField {
+  kind: FieldKind;
+  /** The value when the field is not set; without one the field is optional (undefined). */
+  default?: string | number | boolean;
+}
+
+/** What a vendor's parts may use from the relay. */
+export interface VendorContext {
+  store: RelayStore;
+  log: Log;
+  now: () => number;
+  /** The relay's timeout for a vendor request (config.vendorTimeoutMs). */
+  timeoutMs: number;
+  /** The shop's one request budget for `vendor` (interval and 429 pauses), shared by all its senders. */
+  budget(vendor: string, intervalMs: number): VendorBudget;
+}
+
+/** An answer of a vendor route, sent as JSON. */
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A GET route under the relay's base path, such as the widgets' recommendations. */
+export interface VendorRoute {
+  /** The path under the base path; a prefix when it ends with "/" (the rest is in `rest`). */
+  path: string;
+  handle(query: URLSearchParams, rest: string): Promise<RouteAnswer>;
+}
+
+/** A configured vendor's parts; each is optional. */
+export interface VendorParts {
+  /** Browser events to the vendor, through the outbox. */
+  forwarder?: Forwarder;
+  /** The shop's records to the vendor, through the sync queue. */
+  sender?: DataSender;
+  routes?: VendorRoute[];
+}
+
+export interface VendorModule<C = { [key: string]: unknown }> {
+  /** The vendor's name in the store, the log and the status ("datacue"). */
+  readonly name: string;
+  /** Its config keys (the keys of C), each starting with the vendor's name ("datacueApiSecret"). */
+  readonly fields: { readonly [key: string]: VendorField };
+  /** Problems of its fields taken together ("set both, or neither"), each naming the fields. */
+  check?(config: C): string[];
+  /** Its parts when the config turns it on, undefined when it is not configured. */
+  create(config: C, ctx: VendorContext): VendorParts | undefined;
+}
