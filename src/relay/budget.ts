@@ -4,6 +4,7 @@
 // It is the store's turn for that vendor (RelayStore.beginTurn): the end of the last request and the
 // pause live in the store, so a relay restarted during a pause still honours it, and relays sharing a
 // PostgreSQL store take turns under the database's lock, one request an interval for the whole shop.
+import { persistently } from './lease';
 import type { RelayStore } from './store';
 import { type VendorAnswer, vendorRequest } from './vendor-http';
 
@@ -49,7 +50,8 @@ export function vendorBudget(store: TurnStore, vendor: string, intervalMs: numbe
     }
     const answer = await vendorRequest(url, init, timeoutMs);
     // The turn ends with the request: the next starts an interval later, or after the pause the vendor asked for.
-    await store.endTurn(vendor, true, ASKS_TO_WAIT(answer.status) && answer.retryAfter ? answer.retryAfter : 0);
+    // Should the store stay unreachable, the turn stays held until its lease ends: no relay sends sooner.
+    await persistently(() => store.endTurn(vendor, true, ASKS_TO_WAIT(answer.status) && answer.retryAfter ? answer.retryAfter : 0)).catch(() => undefined);
     return answer;
   };
 

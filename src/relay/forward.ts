@@ -4,6 +4,7 @@ import { backoff } from '../events/policy';
 import type { VendorBudget } from './budget';
 import type { TrackedEvent } from '../events/types';
 import type { Log } from './log';
+import { persistently } from './lease';
 import type { Job, Planner, RelayStore } from './store';
 
 /** One vendor behind the relay: plans payloads for events, and sends a request's worth of them. */
@@ -58,7 +59,9 @@ export function forward(
     let running: Promise<void> | undefined;
     let again = false;
 
-    const settle = async (jobs: Job[], r: SendResult) => {
+    // The vendor has answered: what it took is recorded even through a database restart (persistently).
+    const settle = (jobs: Job[], r: SendResult) => persistently(() => record(jobs, r));
+    const record = async (jobs: Job[], r: SendResult) => {
       const seqs = jobs.map((j) => j.seq);
       if ('ok' in r) return store.done(seqs);
       if ('error' in r) {

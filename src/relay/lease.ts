@@ -25,3 +25,23 @@ export function turnWait(t: TurnRow | undefined, now: number, intervalMs: number
   const from = t.holder && t.heldUntil !== null ? Math.max(t.lastEnd, t.heldUntil) : t.lastEnd;
   return Math.max(0, from + intervalMs - now, t.notBefore - now);
 }
+
+/**
+ * How long a relay keeps trying to record what a vendor already took (a database restarting): given up
+ * sooner, the jobs would be sent again once their lease ran out.
+ */
+export const RECORD_PATIENCE_MS = 30 * 1000;
+const RECORD_RETRY_MS = 250;
+
+/** Runs a store write again until it succeeds or `patienceMs` have passed (then its last error is thrown). */
+export async function persistently<T>(write: () => Promise<T>, patienceMs = RECORD_PATIENCE_MS): Promise<T> {
+  const end = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      return await write();
+    } catch (err) {
+      if (Date.now() + RECORD_RETRY_MS > end) throw err;
+      await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS));
+    }
+  }
+}

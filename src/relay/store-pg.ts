@@ -65,6 +65,8 @@ CREATE INDEX shoptrack_sync_record ON shoptrack_sync (entity, key);
 const MIGRATION_LOCK = 0x73686f70747261;
 /** Connections one relay keeps to the database. */
 export const PG_POOL_SIZE = 10;
+/** A connection not made by then fails (the request answers 503, the browser sends again) rather than hang. */
+const PG_CONNECT_TIMEOUT_MS = 5000;
 /** A transaction that lost a deadlock or a serialisation race is run again this many times. */
 const TX_ATTEMPTS = 5;
 /** The database's clock in ms: every relay times a vendor's turn by the same clock. */
@@ -129,16 +131,19 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
   const opened = (async () => {
     const pg = await loadPg();
     // BIGINT columns hold ms timestamps and sequence numbers, all well inside a double's exact range.
-    pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? PG_POOL_SIZE });
+    pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? PG_POOL_SIZE, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
     // An idle connection cut by a restarting server must not crash the relay: the pool replaces it.
     pool.on('error', (err) => opts.onError?.(err));
     const c = await pool.connect();
+    const cut = (err: Error) => opts.onError?.(err);
+    c.on('error', cut);
     try {
       await migrate(c);
       // Jobs whose relay died while sending them: resent once their lease has run out.
       const r = await c.query<{ n: string }>("SELECT count(*) AS n FROM shoptrack_jobs WHERE state = 'sending' AND lease_until < $1", [Date.now()]);
       return { interrupted: num(r.rows[0].n) };
     } finally {
+      c.off('error', cut);
       c.release();
     }
   })();
@@ -156,6 +161,9 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
     for (let attempt = 1; ; attempt++) {
       const c = await pool!.connect();
       let broken: Error | undefined;
+      // A connection cut while checked out (a database restarting) emits 'error': unheard, it would end the process.
+      const cut = (err: Error) => (broken = err);
+      c.on('error', cut);
       try {
         await c.query('BEGIN');
         const out = await fn(c);
@@ -167,7 +175,8 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
         if ((code == '40P01' || code == '40001') && attempt < TX_ATTEMPTS) continue;
         throw err;
       } finally {
-        // A connection that could not even roll back is dropped, not returned to the pool.
+        // A connection that was cut, or could not even roll back, is dropped, not returned to the pool.
+        c.off('error', cut);
         c.release(broken);
       }
     }

@@ -8,6 +8,7 @@ import { isEntity, validateKey, validateRecord } from '../data/validate';
 import { ShoptrackError } from '../events/validate';
 import { backoff } from '../events/policy';
 import { GIVE_UP_MS } from './forward';
+import { persistently } from './lease';
 import type { Log } from './log';
 import type { SyncChange, SyncEntry, SyncOutcome, SyncQueue, SyncStatus } from './store';
 
@@ -152,7 +153,8 @@ export function syncEngine(
       }
       lastEnd = now();
       const outcomes = entries.map((e, i) => outcome(e, results[i] || { retry: 'no result from the sender' }, lastEnd));
-      await queue.settle(outcomes, lastEnd);
+      // The vendor has answered: recorded even through a database restart, or the batch would go again.
+      await persistently(() => queue.settle(outcomes, lastEnd));
       const failed = outcomes.flatMap((o) => ('failed' in o ? [o.failed] : []));
       const retried = outcomes.flatMap((o) => ('retryAt' in o ? [o.error] : []));
       if (failed.length) log('error', name + ' refused ' + failed.length + ' record(s) for good', { first: failed[0] });

@@ -1,12 +1,11 @@
 // Nothing lost, nothing twice: a relay closed or killed and restarted mid-stream on the same outbox, and
 // a burst of 1,000 events from 20 shoppers that reaches Aqurate complete at one request a second at most.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackedEvent } from '../../src/events/types';
 import { createLog } from '../../src/relay/log';
 import { type RunningRelay, startRelay } from '../../src/relay/server';
-import { type Vendors, chunks, deliver, drained, expectedAtVendors, shopperEvents, startVendors, tally, testConfig, testEnv, until } from './harness';
+import { type Vendors, chunks, deliver, drained, exited, expectedAtVendors, relayProcess, shopperEvents, startVendors, tally, testConfig, testEnv, until } from './harness';
 
 let v: Vendors;
 beforeAll(async () => {
@@ -61,20 +60,7 @@ describe('restart mid-stream', () => {
     return port;
   }
 
-  function cli(env: { [k: string]: string }): { child: ChildProcess; log: string[]; ready: Promise<void> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/cli.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const log: string[] = [];
-    const ready = new Promise<void>((resolve, reject) => {
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (s: string) => {
-        log.push(...s.split('\n').filter(Boolean));
-        if (s.includes('"listening"')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error('relay exited with ' + code + ': ' + log.join('\n'))));
-    });
-    return { child, log, ready };
-  }
-  const exited = (c: ChildProcess) => new Promise((r) => c.once('exit', r));
+  const cli = relayProcess;
 
   it('the relay process stopped with SIGTERM and started again loses nothing and sends nothing twice', async () => {
     const config = { ...testConfig(v), port: await freePort() };

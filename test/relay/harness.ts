@@ -1,5 +1,6 @@
 // Shared by the relay's tests: the two vendor stand-ins, a relay config pointing at them, canonical
 // events from simulated shoppers, and a client that posts batches the way dest-relay.ts does.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,3 +195,20 @@ export async function deliver(base: () => string, batches: TrackedEvent[][]): Pr
     }
   return n;
 }
+
+/** The relay's CLI (`npx shoptrack-relay`) as a child process with this environment; `ready` once it listens. */
+export function relayProcess(env: { [k: string]: string }): { child: ChildProcess; log: string[]; ready: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/cli.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const log: string[] = [];
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
+      log.push(...s.split('\n').filter(Boolean));
+      if (s.includes('"listening"')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error('relay exited with ' + code + ': ' + log.join('\n'))));
+  });
+  return { child, log, ready };
+}
+
+export const exited = (c: ChildProcess): Promise<unknown> => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('exit', r)));
