@@ -17,7 +17,7 @@ export function drawBanners(a: RecAnswer, done: boolean, on: OnBanner): void {
     const src = b && safeUrl(b.photo_url);
     if (!src) return;
     const e = link(b.link, 'dc-bn ' + cls);
-    el('img', '', e, null, { src, alt: b.name || b.title || '' });
+    el('img', { parent: e, attrs: { src, alt: b.name || b.title || '' } });
     if (b.banner_id != null) e.onclick = on(String(b.banner_id));
     return e;
   };
@@ -28,14 +28,14 @@ export function drawBanners(a: RecAnswer, done: boolean, on: OnBanner): void {
       const n = +attr(e, k)!;
       if (!(n >= 1 && n % 1 == 0)) return bad(e);
       const b = nth(kind, n - 1);
-      b && e.replaceChildren(b);
+      if (b) e.replaceChildren(b);
     });
   }
   each('[data-dc-banners]', (e) => {
     if (e.querySelector(SLOTS)) return;
     const img = attr(e, 'data-dc-static-img');
     const url = attr(e, 'data-dc-static-link');
-    [img, url].some((u) => u && !safeUrl(u)) && bad(e);
+    if ([img, url].some((u) => u && !safeUrl(u))) bad(e);
     const personal = [nth('main', 0), nth('sub', 0)].filter((k) => k) as HTMLElement[];
     const staticBanner = banner('dc-bt', { banner_id: 'static', photo_url: img!, link: url! });
     e.replaceChildren(...(staticBanner ? [staticBanner] : []), ...personal);

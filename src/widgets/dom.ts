@@ -7,13 +7,22 @@ type Attrs = { [k: string]: unknown };
 
 export const attr = (e: Element, k: string) => e.getAttribute(k);
 
-/** An element with a class, parent, text and attributes (null ones left out), each optional. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, parent?: Element, text?: unknown, a?: Attrs | ''): HTMLElementTagNameMap[K] {
+/** What an element gets: a class, its text, attributes (null ones left out), and where it goes. */
+export interface ElementParts {
+  className?: string;
+  text?: unknown;
+  attrs?: Attrs;
+  parent?: Element;
+}
+
+/** A new element with the parts given (vendor strings as text and attributes, never as HTML). */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, parts: ElementParts = {}): HTMLElementTagNameMap[K] {
   const e = doc.createElement(tag);
-  if (cls) e.className = cls;
-  for (const k in a as Attrs) (a as Attrs)[k] != null && e.setAttribute(k, String((a as Attrs)[k]));
-  if (text != null) e.textContent = String(text);
-  parent && parent.append(e);
+  if (parts.className) e.className = parts.className;
+  const attrs = parts.attrs || {};
+  for (const name in attrs) if (attrs[name] != null) e.setAttribute(name, String(attrs[name]));
+  if (parts.text != null) e.textContent = String(parts.text);
+  if (parts.parent) parts.parent.append(e);
   return e;
 }
 
@@ -30,9 +39,9 @@ export function safeUrl(u: unknown): string {
 }
 
 /** A link when `href` is safe, else a plain element of the same class. */
-export function link(href: unknown, cls: string, parent?: Element): HTMLElement {
-  const u = safeUrl(href);
-  return el(u ? 'a' : 'div', cls, parent, null, { href: u || null });
+export function link(href: unknown, className: string, parent?: Element): HTMLElement {
+  const url = safeUrl(href);
+  return el(url ? 'a' : 'div', { className, parent, attrs: { href: url || null } });
 }
 
 const warned = new WeakSet<Element>();
@@ -55,4 +64,4 @@ export function each(sel: string, fn: (e: HTMLElement) => void): void {
 }
 
 /** Hides a placeholder that has nothing to show (and nothing more coming), shows it again when it has. */
-export const empty = (e: Element, yes: unknown) => e.classList.toggle('dc-e', !!yes);
+export const empty = (e: Element, hidden: boolean) => e.classList.toggle('dc-e', hidden);

@@ -34,10 +34,17 @@ export function mountWidgets(t: Tracker): void {
     // first use, or warmed in a task of its own after DOMContentLoaded (see start).
     let fmt: ((n: number) => string) | undefined;
     const money = (n: number) => (fmt ||= format(raw.locale, raw.currency))(n);
-    let styled: unknown;
-    const style = () => (styled ||= (addStyle(raw.style_nonce), 1));
+    let styled = false;
+    const style = () => {
+      if (!styled) addStyle(raw.style_nonce);
+      styled = true;
+    };
     /** Whether the page has a placeholder; the stylesheet is added with the first one found. */
-    const found = () => !!doc.querySelector(ANY) && style();
+    const found = () => {
+      const any = !!doc.querySelector(ANY);
+      if (any) style();
+      return any;
+    };
     // Run from <head>, the script comes before the placeholders, and Chromium may paint them before
     // DOMContentLoaded (a busy machine, a long page): the stylesheet that reserves their space goes in
     // now, or that first paint shows them empty and the reserved space shifts the page (CLS 0.41 seen).
@@ -62,8 +69,13 @@ export function mountWidgets(t: Tracker): void {
     /** Quarticon cards not yet seen, with their click event; one observer watches them all. */
     const seen = new WeakMap<Element, ShopEvent>();
     let io: IntersectionObserver | undefined;
-    const impressions = (xs: IntersectionObserverEntry[]) =>
-      xs.forEach(({ target, intersectionRatio }) => intersectionRatio >= 0.5 && (io!.unobserve(target), track({ ...seen.get(target)!, type: 'impression' })));
+    const impressions = (entries: IntersectionObserverEntry[]) => {
+      for (const { target, intersectionRatio } of entries)
+        if (intersectionRatio >= 0.5) {
+          io!.unobserve(target);
+          track({ ...seen.get(target)!, type: 'impression' });
+        }
+    };
 
     const fill = sections(raw, money, (card, p, source, k) => {
       const e: ShopEvent = {
@@ -76,14 +88,22 @@ export function mountWidgets(t: Tracker): void {
       };
       card.onclick = click(e);
       // Quarticon counts an item as seen (eventProductView) once half of it is visible; once a card.
-      if (source == 'quarticon') seen.set(card, e), (io ||= new IntersectionObserver(impressions, { threshold: 0.5 })).observe(card);
+      if (source == 'quarticon') {
+        seen.set(card, e);
+        io ||= new IntersectionObserver(impressions, { threshold: 0.5 });
+        io.observe(card);
+      }
     });
 
     const draw = () => {
       if (!found()) return;
       each('[data-dc-products]', (e) => {
         const v = attr(e, 'data-dc-products');
-        if (v && !TITLES[v]) return bad(e), empty(e, 1);
+        if (v && !TITLES[v]) {
+          bad(e);
+          empty(e, true);
+          return;
+        }
         fill(e, (v || SECTIONS[c.pageType!] || 'related recent').split(' '), (k) => answer[k + '_product_skus'], 'datacue', done);
       });
       drawBanners(answer, done, (banner_id) => click({ type: 'click', subtype: 'banner', banner_id }));
@@ -103,11 +123,12 @@ export function mountWidgets(t: Tracker): void {
       if (!found()) return;
       // Prices are coming (an answer, the relay's, or the local recent list): the formatter is made now,
       // in a task of its own, rather than inside the answer's (which draws within one frame).
-      doc.querySelector(PRICED) && setTimeout(money, 0, 0);
+      if (doc.querySelector(PRICED)) setTimeout(money, 0, 0);
       draw();
       drawVendors(t, (e, src, items) => fill(e, ['related'], () => items, src, true));
     };
-    doc.readyState == 'loading' ? doc.addEventListener('DOMContentLoaded', start) : start();
+    if (doc.readyState == 'loading') doc.addEventListener('DOMContentLoaded', start);
+    else start();
   } catch (err) {
     warn('widgets: ' + err);
   }

@@ -17,7 +17,7 @@ export const LIMIT = 8;
 /** A product card's hook: the caller tracks its clicks and impressions. */
 export type OnCard = (card: HTMLElement, p: RecProduct, src: RecSource, section: string) => void;
 /** Draws a placeholder's sections, one per key with items; hides it when none has any and `last`. */
-export type Fill = (e: HTMLElement, keys: string[], items: (k: string) => unknown, src: RecSource, last: unknown) => void;
+export type Fill = (e: HTMLElement, keys: string[], items: (k: string) => unknown, src: RecSource, last: boolean) => void;
 
 /** The section drawer for the config `raw` (widget_* options under a placeholder's data-dc-* ones). */
 export const sections = (raw: Dict, money: (n: number) => string, onCard: OnCard): Fill => (e, keys, items, src, last) => {
@@ -35,30 +35,31 @@ export const sections = (raw: Dict, money: (n: number) => string, onCard: OnCard
     const ok = (Array.isArray(list) ? (list as RecProduct[]) : []).filter((p) => p && p.product_id != null).slice(0, limit);
     if (!ok.length) continue;
     const title = attr(e, 'data-dc-title') || ((raw.widget_titles || {}) as Dict)[k] || TITLES[k];
-    const s = el('section', slider ? 'dc-s dc-x' : 'dc-s', e);
-    const h = el('div', 'dc-h', s);
-    el('h2', '', h, title);
+    const s = el('section', { className: slider ? 'dc-s dc-x' : 'dc-s', parent: e });
+    const h = el('div', { className: 'dc-h', parent: s });
+    el('h2', { text: title, parent: h });
     // list-style:none drops list semantics in Safari unless the role is explicit. A slider's list is a
     // focusable scroller: arrow keys scroll it and snap to the next card.
-    const l = el('ul', 'dc-l', s, null, { role: 'list', ...(slider && { tabindex: 0, 'aria-label': title }) });
+    const l = el('ul', { className: 'dc-l', parent: s, attrs: slider ? { role: 'list', tabindex: 0, 'aria-label': title } : { role: 'list' } });
     for (const p of ok) {
-      const c = link(p.link, 'dc-c', el('li', '', l));
+      const c = link(p.link, 'dc-c', el('li', { parent: l }));
       const img = safeUrl(p.photo_url);
-      el(img ? 'img' : 'span', 'dc-i', c, null, img && { src: img, alt: '', loading: 'lazy' });
-      el('div', 'dc-n', c, p.name);
-      if (has('brand') && p.brand) el('div', 'dc-b', c, p.brand);
+      if (img) el('img', { className: 'dc-i', parent: c, attrs: { src: img, alt: '', loading: 'lazy' } });
+      else el('span', { className: 'dc-i', parent: c });
+      el('div', { className: 'dc-n', text: p.name, parent: c });
+      if (has('brand') && p.brand) el('div', { className: 'dc-b', text: p.brand, parent: c });
       const price = asNum(p.price);
       const full = asNum(p.full_price)!;
       if (has('price') && price != null) {
-        const pe = el('div', 'dc-p', c, money(price));
+        const pe = el('div', { className: 'dc-p', text: money(price), parent: c });
         // Seed 001, "Discounts": on discount only when full_price is present and greater than price.
-        if (has('full_price') && full > price) el('del', '', pe, money(full));
+        if (has('full_price') && full > price) el('del', { text: money(full), parent: pe });
       }
       onCard(c, p, src, k);
     }
     if (slider)
       for (const dir of [-1, 1])
-        el('button', '', h, dir < 0 ? '<' : '>', { type: 'button', 'aria-label': dir < 0 ? 'Previous' : 'Next' }).onclick = () =>
+        el('button', { text: dir < 0 ? '<' : '>', parent: h, attrs: { type: 'button', 'aria-label': dir < 0 ? 'Previous' : 'Next' } }).onclick = () =>
           l.scrollBy({ left: dir * l.clientWidth, behavior: 'smooth' });
   }
   empty(e, last && !e.firstChild);

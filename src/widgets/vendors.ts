@@ -2,7 +2,6 @@
 // GET <relay>/recs/quarticon?placementId=..&cookie=..  -> Quarticon's {status, data:[{id, title, ...}]}
 // GET <relay>/recs/aqurate/<kind>?product_id=..        -> {items:[{product_id, name, price, ...}]}
 import { type AqurateRecsAnswer, type QuarticonRecQuery, RELAY_AQURATE_RECS, RELAY_QUARTICON_RECS, type RecSource, isAqurateRecKind, quarticonId } from '../events/policy';
-import type { Dict } from '../events/types';
 import { parse } from '../browser/store';
 import type { Tracker } from '../browser/tracker';
 import { get as request } from '../browser/transport';
@@ -17,12 +16,20 @@ type Draw = (e: HTMLElement, src: RecSource, items: unknown) => void;
 export function drawVendors(t: Tracker, draw: Draw): void {
   const c = t.config;
   const get = (e: HTMLElement, src: RecSource, ok: unknown, path: string, q: object, items: (j: Answer) => unknown) => {
-    if (!ok || !c.relayUrl) return bad(e), empty(e, 1);
-    for (const k in q) (q as Dict)[k] == null && delete (q as Dict)[k];
+    if (!ok || !c.relayUrl) {
+      bad(e);
+      empty(e, true);
+      return;
+    }
+    const query: Record<string, string> = {};
+    for (const k in q) {
+      const v = (q as { [k: string]: unknown })[k];
+      if (v != null) query[k] = String(v);
+    }
     // The fetch saved when the script loaded, as the transport's own requests (a page's wrapper is not trusted).
-    request(c.relayUrl.replace(/\/*$/, '') + path + '?' + new URLSearchParams(q as Record<string, string>))
+    request(c.relayUrl.replace(/\/*$/, '') + path + '?' + new URLSearchParams(query))
       .then((a) => draw(e, src, items(parse(a.body!) as Answer)))
-      .catch(() => empty(e, 1));
+      .catch(() => empty(e, true));
   };
   each('[data-qc-placement]', (e) => {
     const id = attr(e, 'data-qc-placement')!;
