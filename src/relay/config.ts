@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import proxyaddr from 'proxy-addr';
 import { MIN_SECRET_LENGTH } from './log';
 import { LEASE_MS } from './lease';
+import { SYNC_LEASE_MS } from './sync';
 import { isPostgresUrl } from './store-pg';
 import type { FieldKind } from './vendor';
 import { VENDOR_TIMEOUT_MS } from './vendor-http';
@@ -25,6 +26,8 @@ export interface CoreConfig {
   storeUrl?: string;
   /** How long a relay on PostgreSQL holds jobs it sends before another relay may take them over (it died). */
   storeLeaseMs: number;
+  /** How long a relay holds a batch of the shop's records it sends before another relay (or its own restart on PostgreSQL) takes it over. */
+  syncLeaseMs: number;
   /** Origins whose pages may post events; "*" for any. Requests without an Origin header are allowed. */
   allowedOrigins: string[];
   maxBodyBytes: number;
@@ -67,6 +70,7 @@ export const DEFAULTS: RelayConfig = {
   basePath: '/relay',
   dbPath: '.relay-data/relay.sqlite',
   storeLeaseMs: LEASE_MS,
+  syncLeaseMs: SYNC_LEASE_MS,
   allowedOrigins: [],
   maxBodyBytes: MAX_BODY_BYTES,
   rateLimitPerMinute: 120,
@@ -85,6 +89,7 @@ const CORE_FIELDS: { [K in keyof CoreConfig]-?: Kind } = {
   dbPath: 'str',
   storeUrl: 'str',
   storeLeaseMs: 'int',
+  syncLeaseMs: 'int',
   allowedOrigins: 'list',
   maxBodyBytes: 'int',
   rateLimitPerMinute: 'int',
@@ -190,6 +195,7 @@ export function readRelayConfig(env: { [k: string]: string | undefined }, file: 
   for (const v of VENDORS) if (v.check) problems.push(...v.check(c));
   if (c.storeUrl !== undefined && !isPostgresUrl(c.storeUrl)) problems.push('storeUrl: must be a PostgreSQL URL such as postgres://user:password@host:5432/shop');
   // A lease that ran out while its request was still on the wire would let a second relay send the same jobs.
+  if (c.syncLeaseMs < 2 * c.vendorTimeoutMs) problems.push('syncLeaseMs: must be at least twice vendorTimeoutMs (' + 2 * c.vendorTimeoutMs + ')');
   if (c.storeLeaseMs < 2 * c.vendorTimeoutMs) problems.push('storeLeaseMs: must be at least twice vendorTimeoutMs (' + 2 * c.vendorTimeoutMs + ')');
   if (c.rateLimitPerMinute < 1 || c.rateLimitBurst < 1) problems.push('rateLimitPerMinute and rateLimitBurst: must be at least 1');
   if (problems.length) throw new Error('relay config:\n  ' + problems.join('\n  '));

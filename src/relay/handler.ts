@@ -9,7 +9,7 @@ import { adminRefusal, adminRequest } from './admin';
 import { type VendorBudget, vendorBudget } from './budget';
 import { checkTracked } from './check';
 import { type RelayConfig, secretsOf, trustFunction } from './config';
-import { type Forwarder, forward } from './forward';
+import { type Forwarder, SHARED_POLL_MS, forward } from './forward';
 import { type Log, createLog } from './log';
 import { rateLimiter } from './rate-limit';
 import { type RelayStore, sqliteStore } from './store';
@@ -122,14 +122,18 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
   forwarders.push(...(opts.forwarders || []));
   senders.push(...(opts.senders || []));
   log('info', 'relay started', { base: config.basePath || '/', vendors: forwarders.map((f) => f.name), sync: senders.map((v) => v.name) });
-  const sync = syncEngine(store.sync, senders, log, { now });
+  const sync = syncEngine(store.sync, senders, log, { now, leaseMs: config.syncLeaseMs, pollMs: store.shared ? SHARED_POLL_MS : undefined });
   // One relay per SQLite file: claims left by a killed relay are its batch in flight, resent now.
   store.sync.release(now()).then(
     (n) => {
       if (n) log('warn', 'relay restarted with ' + n + ' record(s) in flight when it stopped; resending them (a vendor may see those twice)');
       if (!closing) sync.start();
     },
-    (err) => log('error', 'the sync queue could not be read', { error: String(err) }),
+    (err) => {
+      // Delivery starts anyway: claims whose lease ends are taken again without a release.
+      log('error', 'the sync queue could not be read', { error: String(err) });
+      if (!closing) sync.start();
+    },
   );
 
   const forwarding = forward(store, forwarders, log, { now });

@@ -113,12 +113,19 @@ export function syncEngine(
   queue: SyncQueue,
   vendors: { name: string; sender: DataSender }[],
   log: Log,
-  opts: { now?: () => number; random?: () => number; leaseMs?: number } = {},
+  opts: {
+    now?: () => number;
+    random?: () => number;
+    leaseMs?: number;
+    /** On a store shared by several relays: how often to look for entries other relays left (one died, a retry came due). */
+    pollMs?: number;
+  } = {},
 ): SyncEngine {
   const now = opts.now || Date.now;
   const random = opts.random || Math.random;
   const leaseMs = opts.leaseMs ?? SYNC_LEASE_MS;
   let stopped = true;
+  let poller: ReturnType<typeof setInterval> | undefined;
 
   const loops = vendors.map(({ name, sender }) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -213,9 +220,15 @@ export function syncEngine(
     start() {
       stopped = false;
       loops.forEach((l) => l.wake());
+      if (opts.pollMs && !poller) {
+        poller = setInterval(() => loops.forEach((l) => l.wake()), opts.pollMs);
+        poller.unref();
+      }
     },
     async stop() {
       stopped = true;
+      clearInterval(poller);
+      poller = undefined;
       await Promise.all(loops.map((l) => l.stop()));
     },
   };

@@ -1,4 +1,4 @@
-// `npm run test:pg-faults`: the fault run of three relays on one PostgreSQL at full size (10,000 events),
+// `npm run test:pg-faults`: the fault run of three relays on one PostgreSQL at full size (10,000 events, 20,000 records),
 // bounded in time; prints the figures for docs/faults.md and exits non-zero on any problem.
 import { figuresTable, runPgFaults } from './faults';
 
@@ -7,6 +7,7 @@ const perShopper = 100;
 const f = await runPgFaults({
   shoppers: Math.ceil(events / perShopper),
   eventsPerShopper: perShopper,
+  records: Number(process.env.PG_FAULTS_RECORDS) || 20_000,
   batch: 20,
   leaseMs: 15_000,
   timeoutMs: (Number(process.env.PG_FAULTS_TIMEOUT_S) || 8 * 60) * 1000,

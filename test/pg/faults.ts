@@ -4,8 +4,11 @@
 // with SIGKILL mid-stream and PostgreSQL itself is restarted once (an immediate stop: clients cut off,
 // crash recovery at start). Every event must reach the Quarticon and Aqurate stand-ins, none twice
 // beyond the jobs the killed relay had on the wire, and Aqurate must never see two requests less than a
-// second apart. `npm run test:pg-faults` runs it at full size; test/pg/faults.test.ts a small one.
+// second apart. Meanwhile an import posts the shop's customers to the relays' admin API (round robin,
+// 500 a request): every record must reach the DataCue backend stand-in, none twice beyond the batches
+// the killed relay had claimed. `npm run test:pg-faults` runs it at full size; test/pg/faults.test.ts a small one.
 import pg from 'pg';
+import { type DataCueBackendStandIn, DATACUE_DEMO_API_KEY, DATACUE_DEMO_API_SECRET, datacueBackendStandIn } from '../../demo/standins/datacue-backend';
 import { QUARTICON_DEMO_CUSTOMER } from '../../demo/standins/quarticon';
 import type { TrackedEvent } from '../../src/events/types';
 import { type Vendors, chunks, exited, expectedAtVendors, postEvents, relayProcess, shopperEvents, startVendors, tally, testConfig, testEnv } from '../relay/harness';
@@ -14,6 +17,8 @@ import { type PgCluster, createDatabase, freePort, startCluster } from './cluste
 export interface PgFaultOptions {
   shoppers: number;
   eventsPerShopper: number;
+  /** Customer records imported through the admin API while the events stream. */
+  records: number;
   /** Events per request (the browser sends up to 100; smaller batches make more requests to share out). */
   batch: number;
   /** The relays' lease (storeLeaseMs): how soon the killed relay's jobs go out again. */
@@ -30,6 +35,8 @@ export interface PgFaultFigures {
   aqurate: { expected: number; distinct: number; doubled: number; missing: number; requests: number; minGapMs: number };
   /** Jobs leased to the killed relay when it died: they may reach a vendor twice. */
   inFlightAtKill: number;
+  /** The shop's records through the admin API to the DataCue stand-in. */
+  records: { expected: number; delivered: number; doubled: number; missing: number; inFlightAtKill: number };
   /** Batches the client had to send again (a refused or unanswered request). */
   resent: number;
   /** Events the relays answered duplicate (a batch resent after its first answer was lost). */
@@ -43,6 +50,10 @@ export interface PgFaultFigures {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const ADMIN_TOKEN = 'pg-faults-admin-token-0123456789';
+/** Records a request of the import carries (the admin API takes up to 1,000). */
+const RECORDS_PER_REQUEST = 500;
+
 /** Relay vendor timeout in the run: the lease must be at least twice it (config rule). */
 const VENDOR_TIMEOUT_MS = 5000;
 
@@ -53,18 +64,27 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
   const problems: string[] = [];
   let cluster: PgCluster | undefined;
   let v: Vendors | undefined;
+  let datacue: DataCueBackendStandIn | undefined;
   const procs: ReturnType<typeof relayProcess>[] = [];
   try {
     cluster = await startCluster();
     const storeUrl = await createDatabase(cluster.url);
     v = await startVendors();
     const vendors = v;
+    datacue = datacueBackendStandIn();
+    await datacue.start(0);
+    const dc = datacue;
     const ports = await Promise.all([0, 1, 2].map(() => freePort()));
     const env = (port: number) => ({
       ...testEnv({ ...testConfig(vendors), port }),
       SHOPTRACK_RELAY_STORE_URL: storeUrl,
       SHOPTRACK_RELAY_STORE_LEASE_MS: String(o.leaseMs),
       SHOPTRACK_RELAY_VENDOR_TIMEOUT_MS: String(VENDOR_TIMEOUT_MS),
+      SHOPTRACK_RELAY_SYNC_LEASE_MS: String(o.leaseMs),
+      SHOPTRACK_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      SHOPTRACK_RELAY_DATACUE_API_URL: dc.url.replace(/\/$/, ''),
+      SHOPTRACK_RELAY_DATACUE_API_KEY: DATACUE_DEMO_API_KEY,
+      SHOPTRACK_RELAY_DATACUE_API_SECRET: DATACUE_DEMO_API_SECRET,
     });
     for (const port of ports) procs.push(relayProcess(env(port)));
     await Promise.all(procs.map((p) => p.ready));
@@ -101,7 +121,29 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
           await sleep(100);
         }
     };
-    const sending = Promise.all(shoppers.map((evs) => send(chunks(evs, o.batch))));
+    // The import: customers, 500 a request, each request to the next live relay, again until answered.
+    const customers = Array.from({ length: o.records }, (_, i) => ({ customer_id: 'c' + i, first_name: 'Shopper ' + i, email: 'c' + i + '@shop.example' }));
+    let importedRecords = 0;
+    const importing = (async () => {
+      for (const batch of chunks(customers, RECORDS_PER_REQUEST))
+        for (;;) {
+          if (Date.now() > deadline) throw new Error('timed out importing');
+          const r = await fetch(nextBase() + '/admin/customers', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: 'Bearer ' + ADMIN_TOKEN },
+            body: JSON.stringify({ records: batch }),
+          }).catch(() => undefined);
+          if (r?.status == 200) {
+            const results = ((await r.json()) as { results: { status: string }[] }).results;
+            importedRecords += results.filter((x) => x.status == 'accepted').length;
+            break;
+          }
+          await r?.body?.cancel();
+          resent++;
+          await sleep(100);
+        }
+    })();
+    const sending = Promise.all([importing, ...shoppers.map((evs) => send(chunks(evs, o.batch)))]);
     const ticker = setInterval(
       () => say(`${Math.round((Date.now() - started) / 1000)} s: ${acceptedEvents}/${events.length} accepted, ${resent} resent; Quarticon ${vendors.quarticon.events().length}, Aqurate rows ${vendors.aqurate.rows().length}`),
       5000,
@@ -124,9 +166,11 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
     const db = new pg.Client({ connectionString: storeUrl });
     await db.connect();
     const held = await db.query<{ n: string }>("SELECT count(*) AS n FROM shoptrack_jobs WHERE state = 'sending' AND owner LIKE $1", ['relay-' + victim.pid + '-%']);
+    const heldRecords = await db.query<{ n: string }>('SELECT count(*) AS n FROM shoptrack_sync WHERE claimed_by LIKE $1', ['relay-' + victim.pid + '-%']);
     await db.end();
     const inFlightAtKill = Number(held.rows[0].n);
-    say(`SIGKILL relay 3 at ${killedAtEvent} events accepted, ${inFlightAtKill} job(s) on the wire`);
+    const recordsInFlightAtKill = Number(heldRecords.rows[0].n);
+    say(`SIGKILL relay 3 at ${killedAtEvent} events accepted, ${inFlightAtKill} job(s) and ${recordsInFlightAtKill} record(s) on the wire`);
 
     await reached((2 * events.length) / 3);
     const restartedAtEvent = acceptedEvents;
@@ -139,9 +183,9 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
     say(`all ${events.length} events answered; waiting for the vendors`);
     const distinctQ = () => new Set(vendors.quarticon.events().map((b) => JSON.stringify(b))).size;
     const distinctA = () => new Set(vendors.aqurate.rows().map((r) => JSON.stringify(r))).size;
-    while (distinctQ() < want.q.length || distinctA() < want.a.length) {
+    while (distinctQ() < want.q.length || distinctA() < want.a.length || dc.users.size < o.records) {
       if (Date.now() > deadline) {
-        problems.push(`timed out with Quarticon ${distinctQ()}/${want.q.length}, Aqurate ${distinctA()}/${want.a.length}`);
+        problems.push(`timed out with Quarticon ${distinctQ()}/${want.q.length}, Aqurate ${distinctA()}/${want.a.length}, DataCue users ${dc.users.size}/${o.records}`);
         break;
       }
       await sleep(200);
@@ -150,7 +194,9 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
     const check = new pg.Client({ connectionString: storeUrl });
     await check.connect();
     for (;;) {
-      const r = await check.query<{ n: string }>("SELECT count(*) AS n FROM shoptrack_jobs WHERE state <> 'failed'");
+      const r = await check.query<{ n: string }>(
+        "SELECT (SELECT count(*) FROM shoptrack_jobs WHERE state <> 'failed') + (SELECT count(*) FROM shoptrack_sync WHERE state = 'queued') AS n",
+      );
       if (r.rows[0].n == '0' || Date.now() > deadline) break;
       await sleep(200);
     }
@@ -168,6 +214,17 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
     };
     const q = count(vendors.quarticon.events().map((b) => JSON.stringify(b)), want.q);
     const a = count(vendors.aqurate.rows().map((r) => JSON.stringify(r)), want.a);
+    const userCounts = customers.map((c) => dc.accepted.get('users:' + c.customer_id) || 0);
+    const records = {
+      expected: o.records,
+      delivered: userCounts.filter((n) => n > 0).length,
+      doubled: userCounts.reduce((n, c) => n + Math.max(0, c - 1), 0),
+      missing: userCounts.filter((n) => n == 0).length,
+      inFlightAtKill: recordsInFlightAtKill,
+    };
+    if (importedRecords != o.records) problems.push(`${importedRecords} of ${o.records} records answered accepted`);
+    if (records.missing) problems.push(`${records.missing} record(s) never reached DataCue`);
+    if (records.doubled > recordsInFlightAtKill) problems.push(`${records.doubled} record(s) sent twice, more than the ${recordsInFlightAtKill} claimed by the killed relay`);
     const times = vendors.aqurate.postTimes();
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     const minGapMs = gaps.length ? Math.min(...gaps) : 0;
@@ -182,6 +239,7 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
       quarticon: q,
       aqurate: { ...a, requests: times.length, minGapMs },
       inFlightAtKill,
+      records,
       resent,
       answeredDuplicate,
       killedAtEvent,
@@ -203,6 +261,7 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
     await Promise.race([Promise.all(procs.map((p) => exited(p.child))), sleep(10000)]);
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await v?.close();
+    await datacue?.close();
     cluster?.stop();
   }
 }
@@ -216,6 +275,13 @@ export function figuresTable(f: PgFaultFigures): string {
     `| received (distinct) | ${f.quarticon.distinct} | ${f.aqurate.distinct} |`,
     `| lost | ${f.quarticon.missing} | ${f.aqurate.missing} |`,
     `| sent twice | ${f.quarticon.doubled} | ${f.aqurate.doubled} |`,
+    '',
+    '| | DataCue records (admin API import) |',
+    '| --- | ---: |',
+    `| expected | ${f.records.expected} |`,
+    `| delivered | ${f.records.delivered} |`,
+    `| lost | ${f.records.missing} |`,
+    `| sent twice | ${f.records.doubled} (claimed by the killed relay: ${f.records.inFlightAtKill}) |`,
     '',
     `${f.events} events from 3 relays on one PostgreSQL in ${f.seconds} s; relay 3 SIGKILLed at ${f.killedAtEvent} events accepted ` +
       `with ${f.inFlightAtKill} job(s) on the wire; PostgreSQL restarted at ${f.restartedAtEvent} (down ${f.pgDownMs} ms); ` +
