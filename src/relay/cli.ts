@@ -1,16 +1,21 @@
 // `npx shoptrack-relay [--config relay.json]`: the relay with its config from the file and the
 // environment (README, "Relay"). SIGTERM and SIGINT stop it cleanly: nothing in flight is lost.
 import { loadRelayConfig } from './config';
+import { IMPORT_USAGE, runImport } from './import-cli';
 import { startRelay } from './server';
 
 async function main() {
   const args = process.argv.slice(2);
   const i = args.indexOf('--config');
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('usage: shoptrack-relay [--config relay.json]\nConfig by SHOPTRACK_RELAY_* environment variables or a JSON file; see README, "Relay".\n');
+    process.stdout.write('usage: shoptrack-relay [--config relay.json]\nConfig by SHOPTRACK_RELAY_* environment variables or a JSON file; see README, "Relay".\n' + IMPORT_USAGE);
     return;
   }
   const config = loadRelayConfig(process.env, i >= 0 ? args[i + 1] : undefined);
+  if (args[0] == 'import') {
+    process.exitCode = await runImport(config, args.slice(1));
+    return;
+  }
   const running = await startRelay(config);
   process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', url: running.url + (config.basePath || '/') }) + '\n');
   let stopping = false;

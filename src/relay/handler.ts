@@ -86,22 +86,15 @@ const readBody = (req: IncomingMessage, max: number): Promise<string> =>
     req.on('error', reject);
   });
 
-export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay {
-  const log = opts.log || createLog(secretsOf(config));
-  const now = opts.now || Date.now;
-  const store =
-    opts.store ||
-    (config.storeUrl
-      ? pgStore(config.storeUrl, { leaseMs: config.storeLeaseMs, onError: (err) => log('warn', 'a database connection closed', { error: String(err) }) })
-      : sqliteStore(config.dbPath));
-  store.ready.then(
-    ({ interrupted }) => {
-      if (interrupted) log('warn', 'relay restarted with ' + interrupted + ' job(s) in flight when it stopped; resending them (a vendor may see those twice)');
-    },
-    (err) => log('error', 'the outbox could not be opened', { error: String(err) }),
-  );
+/** The store a config names: PostgreSQL at storeUrl, or else the SQLite file (beside a relay: recover false). */
+export function openStore(config: RelayConfig, log: Log, opts: { recover?: boolean } = {}): RelayStore {
+  return config.storeUrl
+    ? pgStore(config.storeUrl, { leaseMs: config.storeLeaseMs, onError: (err) => log('warn', 'a database connection closed', { error: String(err) }) })
+    : sqliteStore(config.dbPath, opts);
+}
 
-  const budgets: { [vendor: string]: VendorBudget } = {};
+/** The parts of every vendor module the config turns on (src/relay/vendors.ts). */
+export function configuredVendors(config: RelayConfig, store: RelayStore, log: Log, now: () => number, budgets: { [vendor: string]: VendorBudget } = {}) {
   const ctx: VendorContext = {
     store,
     log,
@@ -119,6 +112,22 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     if (parts.sender) senders.push({ name: v.name, sender: parts.sender });
     routes.push(...(parts.routes || []));
   }
+  return { forwarders, senders, routes };
+}
+
+export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay {
+  const log = opts.log || createLog(secretsOf(config));
+  const now = opts.now || Date.now;
+  const store = opts.store || openStore(config, log);
+  store.ready.then(
+    ({ interrupted }) => {
+      if (interrupted) log('warn', 'relay restarted with ' + interrupted + ' job(s) in flight when it stopped; resending them (a vendor may see those twice)');
+    },
+    (err) => log('error', 'the outbox could not be opened', { error: String(err) }),
+  );
+
+  const budgets: { [vendor: string]: VendorBudget } = {};
+  const { forwarders, senders, routes } = configuredVendors(config, store, log, now, budgets);
   forwarders.push(...(opts.forwarders || []));
   senders.push(...(opts.senders || []));
   log('info', 'relay started', { base: config.basePath || '/', vendors: forwarders.map((f) => f.name), sync: senders.map((v) => v.name) });

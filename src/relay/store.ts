@@ -209,7 +209,12 @@ CREATE TABLE IF NOT EXISTS turns (key TEXT PRIMARY KEY, holder TEXT, held_until 
 `;
 
 /** The outbox in one SQLite file (better-sqlite3): WAL, and a full sync before a write returns. */
-export function sqliteStore(path: string): RelayStore {
+/**
+ * `recover: false` opens the file beside a running relay (the import CLI): the jobs and turns it holds
+ * are left alone.
+ */
+export function sqliteStore(path: string, opts: { recover?: boolean } = {}): RelayStore {
+  const recover = opts.recover ?? true;
   if (path != ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -218,9 +223,9 @@ export function sqliteStore(path: string): RelayStore {
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   // A relay killed mid-request left these in flight; the vendor may or may not have taken them.
-  const interrupted = db.prepare("UPDATE jobs SET state = 'waiting' WHERE state = 'sending'").run().changes;
+  const interrupted = recover ? db.prepare("UPDATE jobs SET state = 'waiting' WHERE state = 'sending'").run().changes : 0;
   // Only one relay opens this file: a turn it held was cut short now, so the next one counts from here.
-  db.prepare('UPDATE turns SET holder = NULL, held_until = NULL, last_end = MAX(last_end, ?) WHERE holder IS NOT NULL').run(Date.now());
+  if (recover) db.prepare('UPDATE turns SET holder = NULL, held_until = NULL, last_end = MAX(last_end, ?) WHERE holder IS NOT NULL').run(Date.now());
 
   const q = {
     seen: db.prepare<[string, number]>('INSERT OR IGNORE INTO seen (id, received) VALUES (?, ?)'),

@@ -91,8 +91,17 @@ async function prepare(queue: SyncQueue, input: SyncInput): Promise<Prepared> {
   }
 }
 
-/** Queues changes for the vendors that take them; usable without delivery (the import CLI, the Node API). */
-export async function submitChanges(queue: SyncQueue, vendors: { name: string; sender: DataSender }[], inputs: SyncInput[], now: number): Promise<SyncAnswer[]> {
+/**
+ * Queues changes for the vendors that take them; usable without delivery (the import CLI). `counts.queued`
+ * grows by the vendor entries new or replaced (a change equal to what is queued or sent adds none).
+ */
+export async function submitChanges(
+  queue: SyncQueue,
+  vendors: { name: string; sender: DataSender }[],
+  inputs: SyncInput[],
+  now: number,
+  counts: { queued: number } = { queued: 0 },
+): Promise<SyncAnswer[]> {
   const prepared: Prepared[] = [];
   for (const input of inputs) prepared.push(await prepare(queue, input));
   const byEntity = new Map<string, SyncChange[]>();
@@ -104,7 +113,7 @@ export async function submitChanges(queue: SyncQueue, vendors: { name: string; s
     }
   for (const [entity, changes] of byEntity) {
     const takers = vendors.filter((v) => v.sender.entities.includes(entity as Entity)).map((v) => v.name);
-    if (takers.length) await queue.put(takers, changes, now);
+    if (takers.length) counts.queued += await queue.put(takers, changes, now);
   }
   return prepared.map((p) => p.answer);
 }
