@@ -87,7 +87,7 @@ async function prepare(queue: SyncQueue, input: SyncInput): Promise<Prepared> {
   } catch (err) {
     if (!(err instanceof ShoptrackError)) throw err;
     const id = raw && isEntity(entity) ? raw[entity == 'variant' ? 'variant_id' : entity + '_id'] : undefined;
-    return { answer: { status: 'invalid', entity, id: typeof id == 'string' || typeof id == 'number' ? String(id) : undefined, field: err.field, rule: err.rule } };
+    return { answer: { status: 'invalid', entity, id: (typeof id == 'string' && id) || typeof id == 'number' ? String(id) : undefined, field: err.field, rule: err.rule } };
   }
 }
 
