@@ -7,6 +7,7 @@ import { AQURATE_REC_KINDS, type AqurateRecItem, type AqurateRecKind, type Aqura
 import { AQURATE_MIN_INTERVAL_MS, AQURATE_URL, type AqurateState, toAqurate } from '../vendors/aqurate';
 import type { VendorBudget } from './budget';
 import type { Forwarder } from './forward';
+import { aqurateTablesSender } from './aqurate-tables';
 import type { VendorModule } from './vendor';
 import { vendorRequest } from './vendor-http';
 
@@ -139,6 +140,8 @@ export const aqurateModule: VendorModule<AqurateConfig> = {
     };
     return {
       forwarder: aqurateForwarder(s),
+      // The tables go through the same budget as website_events: one request a second for the shop.
+      sender: aqurateTablesSender({ url: s.url, token: s.token, budget: s.budget, timeoutMs: s.timeoutMs }),
       routes: [
         {
           path: RELAY_AQURATE_RECS,

@@ -15,7 +15,7 @@ import { rateLimiter } from './rate-limit';
 import { type RelayStore, sqliteStore } from './store';
 import { pgStore } from './store-pg';
 import { type DataSender, type SyncEngine, syncEngine } from './sync';
-import type { VendorContext, VendorRoute } from './vendor';
+import type { VendorContext, VendorParts, VendorRoute } from './vendor';
 import { VENDORS } from './vendors';
 
 /** Events one request may carry (the browser sends at most RELAY_BATCH, in dest-relay.ts). */
@@ -105,14 +105,16 @@ export function configuredVendors(config: RelayConfig, store: RelayStore, log: L
   const forwarders: Forwarder[] = [];
   const senders: { name: string; sender: DataSender }[] = [];
   const routes: VendorRoute[] = [];
+  const background: VendorParts[] = [];
   for (const v of VENDORS) {
     const parts = v.create(config, ctx);
     if (!parts) continue;
     if (parts.forwarder) forwarders.push(parts.forwarder);
     if (parts.sender) senders.push({ name: v.name, sender: parts.sender });
     routes.push(...(parts.routes || []));
+    if (parts.start || parts.stop) background.push(parts);
   }
-  return { forwarders, senders, routes };
+  return { forwarders, senders, routes, background };
 }
 
 export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay {
@@ -127,7 +129,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
   );
 
   const budgets: { [vendor: string]: VendorBudget } = {};
-  const { forwarders, senders, routes } = configuredVendors(config, store, log, now, budgets);
+  const { forwarders, senders, routes, background } = configuredVendors(config, store, log, now, budgets);
   forwarders.push(...(opts.forwarders || []));
   senders.push(...(opts.senders || []));
   log('info', 'relay started', { base: config.basePath || '/', vendors: forwarders.map((f) => f.name), sync: senders.map((v) => v.name) });
@@ -136,7 +138,9 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
   store.sync.release(now()).then(
     (n) => {
       if (n) log('warn', 'relay restarted with ' + n + ' record(s) in flight when it stopped; resending them (a vendor may see those twice)');
-      if (!closing) sync.start();
+      if (closing) return;
+      sync.start();
+      for (const b of background) b.start?.();
     },
     (err) => {
       // Delivery starts anyway: claims whose lease ends are taken again without a release.
@@ -278,7 +282,12 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
     for (const r of routes) {
       const prefix = r.path.endsWith('/');
       if (prefix ? !path.startsWith(r.path) : path != r.path) continue;
+      if (r.serve) {
+        if (method != 'GET' && method != 'HEAD') throw new HttpError(405, path + ' takes GET');
+        return r.serve(req, res);
+      }
       allow('GET');
+      if (!r.handle) throw new HttpError(404, 'not found');
       const a = await r.handle(url.searchParams, prefix ? path.slice(r.path.length) : '');
       return send(res, a.status, a.body, { ...cors, ...a.headers });
     }
@@ -362,6 +371,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
       await Promise.all(busy);
       await forwarding.stop();
       await sync.stop();
+      await Promise.all(background.map((b) => b.stop?.()));
       await store.close();
       log('info', 'relay stopped');
     },

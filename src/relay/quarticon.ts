@@ -5,6 +5,7 @@ import type { TrackedEvent } from '../events/types';
 import { VendorRuleError } from '../vendors/plan';
 import { QUARTICON_URL, type QuarticonEvent, quarticonError, toQuarticon } from '../vendors/quarticon';
 import type { Forwarder } from './forward';
+import { quarticonDataSender } from './quarticon-data';
 import type { VendorModule } from './vendor';
 import { vendorRequest } from './vendor-http';
 
@@ -102,6 +103,12 @@ export interface QuarticonConfig {
   quarticonCustomer?: string;
   quarticonApiKey?: string;
   quarticonAcceptVersion?: string;
+  /** The catalog's symbol in /data/product, when the account has several catalogs. */
+  quarticonCatalogSymbol?: string;
+  /** The shop's newsletter consent text, sent as /contact's agreement (its "c" is required). */
+  quarticonNewsletterConsent?: string;
+  /** Send first and last names as /contact tags firstname, lastname (the tags must exist in Quarticon's panel). */
+  quarticonNameTags: boolean;
 }
 
 export const quarticonModule: VendorModule<QuarticonConfig> = {
@@ -109,6 +116,9 @@ export const quarticonModule: VendorModule<QuarticonConfig> = {
   fields: {
     quarticonUrl: { kind: 'url', default: QUARTICON_URL },
     quarticonCustomer: { kind: 'str' },
+    quarticonCatalogSymbol: { kind: 'str' },
+    quarticonNewsletterConsent: { kind: 'str' },
+    quarticonNameTags: { kind: 'bool', default: false },
     quarticonApiKey: { kind: 'secret' },
     quarticonAcceptVersion: { kind: 'str' },
   },
@@ -123,6 +133,15 @@ export const quarticonModule: VendorModule<QuarticonConfig> = {
     const s: QuarticonSettings = { url: c.quarticonUrl, customer: c.quarticonCustomer, apiKey: c.quarticonApiKey, acceptVersion: c.quarticonAcceptVersion, timeoutMs: ctx.timeoutMs };
     return {
       forwarder: quarticonForwarder(s),
+      sender: quarticonDataSender({
+        url: s.url,
+        apiKey: s.apiKey,
+        acceptVersion: s.acceptVersion,
+        timeoutMs: s.timeoutMs,
+        catalogSymbol: c.quarticonCatalogSymbol,
+        newsletterConsent: c.quarticonNewsletterConsent,
+        nameTags: c.quarticonNameTags,
+      }),
       routes: [
         {
           path: RELAY_QUARTICON_RECS,

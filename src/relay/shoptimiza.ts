@@ -14,7 +14,9 @@ import { pipeline } from 'node:stream/promises';
 import { backoff, succeeded } from '../events/policy';
 import {
   SALES_FILE_MONTHS,
+  SHOPTIMIZA_MAX_SKEW_MINUTES,
   SHOPTIMIZA_UPLOAD_EVERY_MS,
+  SHOPTIMIZA_URL,
   type SalesOrder,
   type ShoptimizaDigests,
   salesFile,
@@ -26,6 +28,7 @@ import {
 import type { Log } from './log';
 import type { RelayStore, SyncQueue } from './store';
 import type { DataSender } from './sync';
+import type { VendorModule } from './vendor';
 
 export const nodeDigests: ShoptimizaDigests = {
   hmacSha256: (secret, message) => createHmac('sha256', secret).update(message, 'utf8').digest('base64'),
@@ -241,3 +244,59 @@ export function shoptimizaUploader(
     },
   };
 }
+
+/** Shoptimiza's keys in the relay's config. */
+export interface ShoptimizaConfig {
+  shoptimizaApiKey?: string;
+  /** The shared secret of X-Shoptimiza-Auth. */
+  shoptimizaSecret?: string;
+  /** The upload's host; the seed names only the path `$API_KEY/sales-file`. */
+  shoptimizaUrl: string;
+  /** Upload the file every 7 days (else Shoptimiza fetches the published one). */
+  shoptimizaUpload: boolean;
+  /** The published file's URL as set in Shoptimiza's account, when a proxy changes the Host or path. */
+  shoptimizaSalesFileUrl?: string;
+  /** How far a header's time may be from the relay's, either way. */
+  shoptimizaMaxSkewMinutes: number;
+  /** Months of orders the file holds ("the last 6 months/1 year"). */
+  shoptimizaMonths: number;
+}
+
+export const shoptimizaModule: VendorModule<ShoptimizaConfig> = {
+  name: SHOPTIMIZA,
+  fields: {
+    shoptimizaApiKey: { kind: 'str' },
+    shoptimizaSecret: { kind: 'secret' },
+    shoptimizaUrl: { kind: 'url', default: SHOPTIMIZA_URL },
+    shoptimizaUpload: { kind: 'bool', default: false },
+    shoptimizaSalesFileUrl: { kind: 'url' },
+    shoptimizaMaxSkewMinutes: { kind: 'int', default: SHOPTIMIZA_MAX_SKEW_MINUTES },
+    shoptimizaMonths: { kind: 'int', default: SALES_FILE_MONTHS },
+  },
+  check(c) {
+    const problems: string[] = [];
+    if (!!c.shoptimizaApiKey != !!c.shoptimizaSecret) problems.push('shoptimizaApiKey and shoptimizaSecret: set both, or neither');
+    if (c.shoptimizaMaxSkewMinutes < 1) problems.push('shoptimizaMaxSkewMinutes: must be at least 1');
+    if (c.shoptimizaMonths < 1) problems.push('shoptimizaMonths: must be at least 1');
+    return problems;
+  },
+  create(c, ctx) {
+    if (!c.shoptimizaApiKey || !c.shoptimizaSecret) return undefined;
+    const s: ShoptimizaSettings = {
+      apiKey: c.shoptimizaApiKey,
+      secret: c.shoptimizaSecret,
+      url: c.shoptimizaUrl,
+      upload: c.shoptimizaUpload,
+      salesFileUrl: c.shoptimizaSalesFileUrl,
+      maxSkewMinutes: c.shoptimizaMaxSkewMinutes,
+      months: c.shoptimizaMonths,
+    };
+    const uploader = s.upload ? shoptimizaUploader(s, ctx.store, ctx.log, { now: ctx.now }) : undefined;
+    return {
+      sender: shoptimizaSender(),
+      routes: [{ path: SHOPTIMIZA_SALES_FILE_PATH, serve: (req, res) => publishSalesFile(req, res, s, ctx.store.sync, ctx.now(), ctx.log) }],
+      start: () => uploader?.start(),
+      stop: async () => uploader?.stop(),
+    };
+  },
+};

@@ -2,6 +2,7 @@
 // and from a config builds its browser-event forwarder, its data sender and its routes. The config
 // loader, the handler, the log scrubber and the status endpoint read these; none of them names a
 // vendor. docs/relay.md, "Adding a vendor".
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { VendorBudget } from './budget';
 import type { Forwarder } from './forward';
 import type { Log } from './log';
@@ -35,11 +36,16 @@ export interface RouteAnswer {
   headers?: Record<string, string>;
 }
 
-/** A GET route under the relay's base path, such as the widgets' recommendations. */
+/**
+ * A GET route under the relay's base path: answered as JSON (the widgets' recommendations), or served
+ * by the vendor itself with the request's headers at hand (Shoptimiza's streamed sales file).
+ */
 export interface VendorRoute {
   /** The path under the base path; a prefix when it ends with "/" (the rest is in `rest`). */
   path: string;
-  handle(query: URLSearchParams, rest: string): Promise<RouteAnswer>;
+  handle?(query: URLSearchParams, rest: string): Promise<RouteAnswer>;
+  /** Answers a GET or HEAD itself: its own status, headers and (streamed) body. */
+  serve?(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 /** A configured vendor's parts; each is optional. */
@@ -49,6 +55,10 @@ export interface VendorParts {
   /** The shop's records to the vendor, through the sync queue. */
   sender?: DataSender;
   routes?: VendorRoute[];
+  /** Work of its own beside the queues (Shoptimiza's upload every 7 days): started with the relay. */
+  start?(): void;
+  /** Ends that work; the relay waits for it before closing the store. */
+  stop?(): Promise<void>;
 }
 
 export interface VendorModule<C = { [key: string]: unknown }> {
