@@ -18,6 +18,8 @@ import { type DataSender, type SyncEngine, syncEngine } from './sync';
 import type { VendorContext, VendorParts, VendorRoute } from './vendor';
 import { VENDORS } from './vendors';
 
+/** How often a relay looks for records the import CLI or openSync() queued from another process. */
+export const SYNC_POLL_MS = 1000;
 /** Events one request may carry (the browser sends at most RELAY_BATCH, in dest-relay.ts). */
 export const MAX_EVENTS = RELAY_MAX_EVENTS;
 /** Event ids are remembered this long: the browser's outbox drops events after 7 days (MAX_AGE_MS). */
@@ -133,7 +135,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
   forwarders.push(...(opts.forwarders || []));
   senders.push(...(opts.senders || []));
   log('info', 'relay started', { base: config.basePath || '/', vendors: forwarders.map((f) => f.name), sync: senders.map((v) => v.name) });
-  const sync = syncEngine(store.sync, senders, log, { now, leaseMs: config.syncLeaseMs, pollMs: store.shared ? SHARED_POLL_MS : undefined });
+  const sync = syncEngine(store.sync, senders, log, { now, leaseMs: config.syncLeaseMs, pollMs: store.shared ? SHARED_POLL_MS : SYNC_POLL_MS });
   // One relay per SQLite file: claims left by a killed relay are its batch in flight, resent now.
   store.sync.release(now()).then(
     (n) => {

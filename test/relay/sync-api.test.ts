@@ -19,9 +19,11 @@ it('queues records through openSync(config) that the running relay then delivers
       { status: 'accepted', entity: 'customer', id: 'c1' },
       { status: 'invalid', entity: 'customer', id: undefined, field: 'customer.customer_id', rule: 'is required' },
     ]);
-    for (let i = 0; i < 400 && !stand.users.has('c1'); i++) await new Promise((r) => setTimeout(r, 25));
+    // The relay looks for records queued from outside its process every SYNC_POLL_MS.
+    const sent = async () => (await client.status()).counts.datacue?.customer.sent;
+    for (let i = 0; i < 400 && !(await sent()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await sent()).toBe(1);
     expect(stand.users.get('c1')).toEqual({ user_id: 'c1', first_name: 'Ann' });
-    expect((await client.status()).counts.datacue.customer.sent).toBe(1);
   } finally {
     await client.close();
     await relay.close();
