@@ -1,5 +1,5 @@
-// The demo's relay, mounted at /relay on the shop's origin, forwarding to the local Quarticon and Aqurate
-// stand-ins with their demo keys (which no page ever sees). Its outbox is a fresh SQLite file per run.
+// The demo's relay, mounted at /relay on the shop's origin, forwarding to the local Quarticon, Aqurate,
+// engage and Shoptimiza stand-ins with their demo keys (which no page ever sees). Its outbox is a fresh SQLite file per run.
 import { mkdtempSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { readRelayConfig } from '../src/relay/config';
 import { createRelay } from '../src/relay/handler';
 import { AQURATE_DEMO_TOKEN } from './standins/aqurate';
+import { ENGAGE_DEMO_TOKEN } from './standins/engage';
+import { SHOPTIMIZA_DEMO_KEY, SHOPTIMIZA_DEMO_SECRET } from './standins/shoptimiza';
 import { QUARTICON_DEMO_CUSTOMER, QUARTICON_DEMO_KEY } from './standins/quarticon';
 import type { StandIn } from './standins/types';
 
 export function demoRelay(standIns: { [name: string]: StandIn }): (req: IncomingMessage, res: ServerResponse) => void {
-  const { quarticon, aqurate } = standIns;
+  const { quarticon, aqurate, engage, shoptimiza } = standIns;
   const config = readRelayConfig(process.env, {
     // The demo's router strips "/relay" from req.url before the handler sees it.
     basePath: '',
@@ -21,6 +23,12 @@ export function demoRelay(standIns: { [name: string]: StandIn }): (req: Incoming
     quarticonApiKey: QUARTICON_DEMO_KEY,
     aqurateUrl: aqurate.url,
     aqurateToken: AQURATE_DEMO_TOKEN,
+    engageUrl: engage.url.replace(/\/$/, ''),
+    engageToken: ENGAGE_DEMO_TOKEN,
+    shoptimizaUrl: shoptimiza.url.replace(/\/$/, ''),
+    shoptimizaApiKey: SHOPTIMIZA_DEMO_KEY,
+    shoptimizaSecret: SHOPTIMIZA_DEMO_SECRET,
+    shoptimizaUpload: true,
     // One shopper clicking fast, or a browser test, is far below this.
     rateLimitPerMinute: 6000,
     rateLimitBurst: 600,
