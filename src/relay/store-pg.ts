@@ -84,6 +84,8 @@ export interface PgStoreOptions {
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
 const num = (v: string | number | null): number => Number(v);
+/** Times go into BIGINT columns: whole ms (a backoff's jitter makes fractions). */
+const ms = (t: number): number => Math.round(t);
 
 /** Loads the optional driver, with a clear error when the shop has not installed it. */
 async function loadPg(): Promise<typeof import('pg')> {
@@ -195,7 +197,7 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
         const ids = [...new Set(events.map((t) => t.id))].sort();
         const inserted = await c.query<{ id: string }>(
           'INSERT INTO shoptrack_seen (id, received) SELECT id, $2 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT DO NOTHING RETURNING id',
-          [ids, now],
+          [ids, ms(now)],
         );
         const fresh = new Set(inserted.rows.map((r) => r.id));
         const planned: TrackedEvent[] = [];
@@ -252,7 +254,7 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
         if (jobVendors.length)
           await c.query(
             'INSERT INTO shoptrack_jobs (vendor, payload, due, created) SELECT vendor, payload, $3, $3 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(vendor, payload, n) ORDER BY n',
-            [jobVendors, jobPayloads, now],
+            [jobVendors, jobPayloads, ms(now)],
           );
         if (changed.size) {
           const ch = [...changed.values()];
@@ -274,7 +276,7 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
            WHERE vendor = $1 AND ((state = 'waiting' AND due <= $2) OR (state = 'sending' AND lease_until <= $2))
            ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
          RETURNING seq, payload, tries, created`,
-        [vendor, now, limit, me, leaseMs],
+        [vendor, ms(now), limit, me, ms(leaseMs)],
       );
       return rows
         .map((r): Job => ({ seq: num(r.seq), payload: JSON.parse(r.payload), tries: r.tries, created: num(r.created) }))
@@ -295,7 +297,7 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
     retry: async (seqs, at) =>
       void (await query(
         "UPDATE shoptrack_jobs SET state = 'waiting', due = $2, owner = NULL, lease_until = NULL WHERE seq = ANY($1::bigint[]) AND state = 'sending' AND owner = $3",
-        [seqs, at, me],
+        [seqs, ms(at), me],
       )),
     fail: async (seqs, error) =>
       void (await query(
@@ -317,7 +319,7 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
       return out;
     },
 
-    prune: async (before) => void (await query('DELETE FROM shoptrack_seen WHERE received < $1', [before])),
+    prune: async (before) => void (await query('DELETE FROM shoptrack_seen WHERE received < $1', [ms(before)])),
 
     beginTurn: (key, intervalMs) =>
       tx(async (c) => {
@@ -418,8 +420,9 @@ const raced = () => Object.assign(new Error('another relay queued the same recor
 function pgSyncQueue(query: Query, tx: Tx, me: string): SyncQueue {
   const sep = '\u0000';
   return {
-    put: (vendors, changes, now) =>
+    put: (vendors, changes, at) =>
       tx(async (c) => {
+        const now = ms(at);
         if (!vendors.length || !changes.length) return 0;
         const keys = new Map<string, [string, string, string]>();
         for (const vendor of vendors) for (const ch of changes) keys.set(vendor + sep + ch.entity + sep + ch.key, [vendor, ch.entity, ch.key]);
@@ -508,7 +511,7 @@ function pgSyncQueue(query: Query, tx: Tx, me: string): SyncQueue {
          UPDATE shoptrack_sync s SET due = $2::bigint + $4::bigint, claimed_version = s.version, claimed_by = $5, tries = s.tries + 1
          FROM picked p WHERE s.vendor = p.vendor AND s.entity = p.entity AND s.key = p.key
          RETURNING s.entity, s.key, s.op, s.record, s.version, s.tries, s.delivered, s.queued, p.due AS was_due`,
-        [vendor, now, limit, leaseMs, me],
+        [vendor, ms(now), limit, ms(leaseMs), me],
       );
       return rows
         .sort((a, b) => num(a.was_due) - num(b.was_due) || (a.entity + sep + a.key < b.entity + sep + b.key ? -1 : 1))
@@ -534,12 +537,12 @@ function pgSyncQueue(query: Query, tx: Tx, me: string): SyncQueue {
           col((o) => o.entry.key),
           col((o) => o.entry.version),
           col((o) => ('sent' in o ? 'sent' : 'retryAt' in o ? 'queued' : 'failed')),
-          col((o) => ('retryAt' in o ? o.retryAt : now)),
+          col((o) => ms('retryAt' in o ? o.retryAt : now)),
           // After a delivered delete the vendor no longer has the record; a delivered upsert it has.
           col((o) => ('sent' in o ? o.entry.op == 'upsert' : o.entry.delivered)),
           col((o) => ('sent' in o ? null : 'retryAt' in o ? o.error : o.failed)),
-          col((o) => ('sent' in o ? null : now)),
-          now,
+          col((o) => ('sent' in o ? null : ms(now))),
+          ms(now),
           me,
         ],
       );
@@ -551,7 +554,7 @@ function pgSyncQueue(query: Query, tx: Tx, me: string): SyncQueue {
     },
 
     // Relays share the database: only claims whose lease has run out are ended; the others' relays may be sending.
-    release: async (now) => (await query("UPDATE shoptrack_sync SET claimed_version = NULL, claimed_by = NULL WHERE claimed_version IS NOT NULL AND due <= $1 RETURNING 1", [now])).length,
+    release: async (now) => (await query("UPDATE shoptrack_sync SET claimed_version = NULL, claimed_by = NULL WHERE claimed_version IS NOT NULL AND due <= $1 RETURNING 1", [ms(now)])).length,
 
     latest: async (entity, key) =>
       (await query<{ record: string }>("SELECT record FROM shoptrack_sync WHERE entity = $1 AND key = $2 AND op = 'upsert' ORDER BY queued DESC LIMIT 1", [entity, key]))[0]?.record,

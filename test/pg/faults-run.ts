@@ -9,10 +9,11 @@ const f = await runPgFaults({
   eventsPerShopper: perShopper,
   records: Number(process.env.PG_FAULTS_RECORDS) || 20_000,
   batch: 20,
-  leaseMs: 15_000,
+  leaseMs: 25_000,
+  vendorTimeoutMs: 10_000,
   timeoutMs: (Number(process.env.PG_FAULTS_TIMEOUT_S) || 8 * 60) * 1000,
   progress: (l) => console.log(l),
 });
 console.log('\n' + figuresTable(f) + '\n');
-console.log(f.problems.length ? 'FAIL: ' + f.problems.join('; ') : 'ok: nothing lost, nothing sent twice beyond the jobs on the wire at the kill');
+console.log(f.problems.length ? 'FAIL: ' + f.problems.join('; ') : 'ok: nothing lost, nothing sent twice beyond the jobs on the wire at the kill or after a vendor timeout');
 process.exit(f.problems.length ? 1 : 0);

@@ -23,6 +23,8 @@ export interface PgFaultOptions {
   batch: number;
   /** The relays' lease (storeLeaseMs): how soon the killed relay's jobs go out again. */
   leaseMs: number;
+  /** The relays' vendor timeout (the lease must be at least twice it). */
+  vendorTimeoutMs: number;
   /** The whole run stops after this, passed or not. */
   timeoutMs: number;
   progress?: (line: string) => void;
@@ -35,6 +37,11 @@ export interface PgFaultFigures {
   aqurate: { expected: number; distinct: number; doubled: number; missing: number; requests: number; minGapMs: number };
   /** Jobs leased to the killed relay when it died: they may reach a vendor twice. */
   inFlightAtKill: number;
+  /**
+   * Jobs a relay sent again after its request timed out (a machine too busy to answer in time): the
+   * vendor may have taken the first one, so these too may arrive twice.
+   */
+  timedOut: number;
   /** The shop's records through the admin API to the DataCue stand-in. */
   records: { expected: number; delivered: number; doubled: number; missing: number; inFlightAtKill: number };
   /** Batches the client had to send again (a refused or unanswered request). */
@@ -54,8 +61,6 @@ const ADMIN_TOKEN = 'pg-faults-admin-token-0123456789';
 /** Records a request of the import carries (the admin API takes up to 1,000). */
 const RECORDS_PER_REQUEST = 500;
 
-/** Relay vendor timeout in the run: the lease must be at least twice it (config rule). */
-const VENDOR_TIMEOUT_MS = 5000;
 
 export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
   const say = o.progress || (() => {});
@@ -79,7 +84,7 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
       ...testEnv({ ...testConfig(vendors), port }),
       SHOPTRACK_RELAY_STORE_URL: storeUrl,
       SHOPTRACK_RELAY_STORE_LEASE_MS: String(o.leaseMs),
-      SHOPTRACK_RELAY_VENDOR_TIMEOUT_MS: String(VENDOR_TIMEOUT_MS),
+      SHOPTRACK_RELAY_VENDOR_TIMEOUT_MS: String(o.vendorTimeoutMs),
       SHOPTRACK_RELAY_SYNC_LEASE_MS: String(o.leaseMs),
       SHOPTRACK_RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
       SHOPTRACK_RELAY_DATACUE_API_URL: dc.url.replace(/\/$/, ''),
@@ -231,7 +236,15 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
     // A batch whose answer was lost (the database restarting under it) is answered duplicate when resent.
     if (acceptedEvents + answeredDuplicate != events.length) problems.push(`${acceptedEvents} accepted and ${answeredDuplicate} duplicate answers for ${events.length} events`);
     if (q.missing || a.missing) problems.push(`lost: ${q.missing} at Quarticon, ${a.missing} Aqurate rows`);
-    if (q.doubled + a.doubled > inFlightAtKill) problems.push(`${q.doubled + a.doubled} sent twice, more than the ${inFlightAtKill} job(s) on the wire at the kill`);
+    // What the relays' logs say they sent again after a timeout.
+    let timedOut = 0;
+    for (const p of procs)
+      for (const l of p.log) {
+        const m = /will retry (\d+) job\(s\).*TimeoutError/.exec(l);
+        if (m) timedOut += Number(m[1]);
+      }
+    if (q.doubled + a.doubled > inFlightAtKill + timedOut)
+      problems.push(`${q.doubled + a.doubled} sent twice, more than the ${inFlightAtKill} job(s) on the wire at the kill and ${timedOut} sent again after a timeout`);
     if (minGapMs < 1000) problems.push(`Aqurate saw two requests ${minGapMs} ms apart`);
     return {
       events: events.length,
@@ -239,6 +252,7 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
       quarticon: q,
       aqurate: { ...a, requests: times.length, minGapMs },
       inFlightAtKill,
+      timedOut,
       records,
       resent,
       answeredDuplicate,
@@ -284,7 +298,7 @@ export function figuresTable(f: PgFaultFigures): string {
     `| sent twice | ${f.records.doubled} (claimed by the killed relay: ${f.records.inFlightAtKill}) |`,
     '',
     `${f.events} events from 3 relays on one PostgreSQL in ${f.seconds} s; relay 3 SIGKILLed at ${f.killedAtEvent} events accepted ` +
-      `with ${f.inFlightAtKill} job(s) on the wire; PostgreSQL restarted at ${f.restartedAtEvent} (down ${f.pgDownMs} ms); ` +
+      `with ${f.inFlightAtKill} job(s) on the wire (${f.timedOut} more sent again after a vendor timeout); PostgreSQL restarted at ${f.restartedAtEvent} (down ${f.pgDownMs} ms); ` +
       `${f.resent} batch(es) resent by the client, ${f.answeredDuplicate} event(s) answered duplicate; ` +
       `Aqurate: ${f.aqurate.requests} requests, least gap ${f.aqurate.minGapMs} ms.`,
   ].join('\n');

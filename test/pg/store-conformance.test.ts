@@ -341,3 +341,21 @@ describe('postgres: several relays on one database', () => {
     expect((await stores[0].sync.status()).counts.datacue.product.sent).toBe(1);
   });
 });
+
+describe.each(KINDS)('$name store: times with fractions of a ms (a backoff’s jitter)', (kind) => {
+  it('takes them wherever a time goes', async () => {
+    const db = await kind.fresh();
+    const s = db.open();
+    opened.push(s);
+    await s.ready;
+    await s.accept([ev()], [echo], 1000.4);
+    const [j] = await s.take('echo', 1000.6, 1);
+    await s.retry([j.seq], 2000.7);
+    expect(await s.take('echo', 2001.2, 1)).toHaveLength(1);
+    await s.sync.put(['datacue'], [{ entity: 'product', key: 'p', op: 'upsert', record: '{}', digest: 'd' }], 1.5);
+    const [e] = await s.sync.claim('datacue', 2.5, 1, 100.5);
+    await s.sync.settle([{ entry: e, retryAt: 50.5, error: 'later' }], 3.5);
+    expect(await s.sync.claim('datacue', 51, 1, 100)).toHaveLength(1);
+    await s.prune(10.5);
+  });
+});
