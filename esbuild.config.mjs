@@ -62,23 +62,25 @@ async function scriptTags() {
   if (!existsSync(MANGLE_FILE) || readFileSync(MANGLE_FILE, 'utf8') != text) writeFileSync(MANGLE_FILE, text);
 }
 
+const relayNode = {
+  bundle: true,
+  platform: 'node',
+  target: ['node20'],
+  format: 'esm',
+  external: ['better-sqlite3', 'pg'],
+  logLevel: 'warning',
+};
+
 export async function buildAll() {
   await Promise.all([
     scriptTags(),
     build({ ...browser, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/shoptrack.mjs' }),
-    // The relay's command (`npx shoptrack-relay`): Node, not size-gated; better-sqlite3 is a native addon.
-    build({
-      entryPoints: ['src/relay/cli.ts'],
-      bundle: true,
-      platform: 'node',
-      target: ['node20'],
-      format: 'esm',
-      // pg is loaded only when storeUrl names PostgreSQL (an optional peer dependency).
-      external: ['better-sqlite3', 'pg'],
-      banner: { js: '#!/usr/bin/env node' },
-      logLevel: 'warning',
-      outfile: 'dist/relay-cli.js',
-    }),
+    // The relay for Node: `import { createRelay } from 'shoptrack/relay'` and the `npx shoptrack-relay`
+    // command. Not size-gated. Its pure-JS dependencies (proxy-addr) are bundled, so a shop that installs
+    // shoptrack for the browser script installs nothing for the relay; the storage drivers stay outside,
+    // optional peer dependencies loaded when a store opens: better-sqlite3 (a native addon) and pg.
+    build({ ...relayNode, entryPoints: ['src/relay/index.ts'], outfile: 'dist/relay.mjs' }),
+    build({ ...relayNode, entryPoints: ['src/relay/cli.ts'], banner: { js: '#!/usr/bin/env node' }, outfile: 'dist/relay-cli.js' }),
   ]);
   return ['dist/shoptrack.js', 'dist/shoptrack-core.js', 'dist/shoptrack.mjs'].map((f) => [f, gz(f)]);
 }

@@ -1,8 +1,9 @@
 // The relay's durable outbox, behind a small interface so that a large shop can keep it in PostgreSQL
 // (store-pg.ts): event ids seen (for dedup), the jobs each vendor still has to send, each vendor's
 // per-shopper state, and a vendor's turn to send (its request budget, shared by every relay on the store).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { TrackedEvent } from '../events/types';
 import { LEASE_MS, type TurnRow, turnWait } from './lease';
@@ -208,6 +209,22 @@ CREATE INDEX IF NOT EXISTS sync_record ON sync (entity, key);
 CREATE TABLE IF NOT EXISTS turns (key TEXT PRIMARY KEY, holder TEXT, held_until INTEGER, last_end INTEGER NOT NULL DEFAULT 0, not_before INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 `;
 
+/**
+ * better-sqlite3, loaded when a SQLite store is opened. It is an optional peer dependency: a native
+ * module that a shop installing shoptrack for the browser script must not have to compile.
+ */
+function sqliteDriver(): typeof Database {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (err) {
+    throw new Error(
+      "the relay's SQLite outbox needs the better-sqlite3 package: run `npm install better-sqlite3` next to shoptrack, or give the relay a PostgreSQL storeUrl or a store of your own (" +
+        (err as Error).message.split('\n')[0] +
+        ')',
+    );
+  }
+}
+
 /** The outbox in one SQLite file (better-sqlite3): WAL, and a full sync before a write returns. */
 /**
  * `recover: false` opens the file beside a running relay (the import CLI): the jobs and turns it holds
@@ -215,8 +232,9 @@ CREATE TABLE IF NOT EXISTS turns (key TEXT PRIMARY KEY, holder TEXT, held_until 
  */
 export function sqliteStore(path: string, opts: { recover?: boolean } = {}): RelayStore {
   const recover = opts.recover ?? true;
+  const Driver = sqliteDriver();
   if (path != ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = new Driver(path);
   db.pragma('journal_mode = WAL');
   // FULL: a transaction is on disk when it returns, so a 2xx answer means the event survives a crash.
   db.pragma('synchronous = FULL');

@@ -5,7 +5,8 @@ import { pageConfig, readConfig } from '../../../src/browser/config';
 import { pageEvents } from '../../../src/browser/page';
 import { validateEvent, type ShoptrackError } from '../../../src/events/validate';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures/datacue-config');
+// Copied into the repository (test/fixtures/README.md): a clone's tests read nothing outside it.
+const FIXTURES = join(__dirname, '../../fixtures/datacue-config');
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
 const read = (raw: unknown) => {
   const warnings: string[] = [];
@@ -36,7 +37,19 @@ describe('readConfig with what DataCue\'s plugins print', () => {
     const many = read({ api_key: 'k', page_type: 'product', product_update: [{ product_id: '3310', variant_id: '3311' }, { product_id: '3310', variant_id: '3312' }] }).cfg;
     expect(many.productId).toBe('3310');
     expect(many.variantId).toBe('3311');
-    expect(pageEvents(many)).toEqual([{ type: 'pageview', subtype: 'product', product_id: '3310', variant_id: '3311' }]);
+    // The variants go with the view as product_update (issue 9, item 6).
+    expect(pageEvents(many)).toEqual([
+      {
+        type: 'pageview',
+        subtype: 'product',
+        product_id: '3310',
+        variant_id: '3311',
+        product_update: [
+          { product_id: '3310', variant_id: '3311' },
+          { product_id: '3310', variant_id: '3312' },
+        ],
+      },
+    ]);
   });
 
   it('names a category page by category_update.name, else category_name', () => {
