@@ -225,8 +225,8 @@ function sqliteDriver(): typeof Database {
   }
 }
 
-/** The outbox in one SQLite file (better-sqlite3): WAL, and a full sync before a write returns. */
 /**
+ * The outbox in one SQLite file (better-sqlite3): WAL, and a full sync before a write returns.
  * `recover: false` opens the file beside a running relay (the import CLI): the jobs and turns it holds
  * are left alone.
  */
