@@ -67,6 +67,8 @@ export interface DataCueBackendStandIn extends StandIn {
   orders: Map<string, Obj>;
   /** How many times each item was accepted, by "kind:id" (a record delivered twice shows 2). */
   accepted: Map<string, number>;
+  /** How many times each record was created (POSTed), "already exists" included: more than 1 is a resend. */
+  posted: Map<string, number>;
   /** Items whose key (as in `accepted`) are refused ("error" in a 207) while they are in this set. */
   refuse: Set<string>;
 }
@@ -77,6 +79,7 @@ export function datacueBackendStandIn(apiKey = DATACUE_DEMO_API_KEY, apiSecret =
   const orders = new Map<string, Obj>();
   const accepted = new Map<string, number>();
   const refuse = new Set<string>();
+  const posted = new Map<string, number>();
   const count = (k: string) => accepted.set(k, (accepted.get(k) || 0) + 1);
 
   function auth(header: string | undefined, raw: string): string | undefined {
@@ -102,6 +105,7 @@ export function datacueBackendStandIn(apiKey = DATACUE_DEMO_API_KEY, apiSecret =
     const map = store[kind];
     if (refuse.has(kind + ':' + key)) return key + ' refused by the stand-in';
     if (method == 'POST') {
+      posted.set(kind + ':' + key, (posted.get(kind + ':' + key) || 0) + 1);
       if (map.has(key)) return key + ' already exists';
       map.set(key, item);
     } else if (method == 'PUT') {
@@ -161,5 +165,5 @@ export function datacueBackendStandIn(apiKey = DATACUE_DEMO_API_KEY, apiSecret =
   };
 
   const s = standIn({ name: 'datacue-backend', handle: handle as never, allowHeaders: ['Content-Type', 'Authorization'] });
-  return Object.assign(s, { products, users, orders, accepted, refuse });
+  return Object.assign(s, { products, users, orders, accepted, posted, refuse });
 }
