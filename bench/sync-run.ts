@@ -21,6 +21,8 @@ export interface SyncRunOptions {
   eventRequests?: number;
   eventsPerRequest?: number;
   log?: (line: string) => void;
+  /** Run the built `dist/relay-cli.js` (what `npx shoptrack-relay` runs) instead of the TypeScript source. */
+  dist?: boolean;
 }
 
 export interface SyncRunResult {
@@ -102,7 +104,8 @@ export async function syncRun(o: SyncRunOptions): Promise<SyncRunResult> {
     SHOPTRACK_RELAY_RATE_LIMIT_PER_MINUTE: '10000000',
     SHOPTRACK_RELAY_RATE_LIMIT_BURST: '100000',
   };
-  const cli = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'src/relay/cli.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const entry = o.dist ? ['dist/relay-cli.js'] : ['--import', 'tsx', 'src/relay/cli.ts'];
+  const cli = (args: string[]) => spawn(process.execPath, [...entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const finished = (child: ChildProcess) => new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
   try {
