@@ -7,6 +7,19 @@ import { execFileSync } from 'node:child_process';
 /** The size gates of the issue tracker (bytes, min+gzip): npm test fails past them. */
 export const GATES = { 'dist/shoptrack-core.js': 6 * 1024, 'dist/shoptrack.js': 10 * 1024 };
 
+/**
+ * What the build writes, in the order of the README's table, which scripts/readme-sizes.mjs writes from
+ * this list: `size` shows the file's min+gzip size (and its gate, if any); `bench` names the row of the
+ * README's benchmark table whose size cell is this file's. A new output (a widget chunk, say) is a row here.
+ */
+export const OUTPUTS = [
+  { file: 'dist/shoptrack.js', what: 'script tag: tracking and widgets', size: true, bench: 'shoptrack (full)' },
+  { file: 'dist/shoptrack-core.js', what: 'script tag: tracking only', size: true, bench: 'shoptrack-core' },
+  { file: 'dist/shoptrack.mjs', what: 'ESM for bundlers: `createTracker`, with type declarations', size: true },
+  { file: 'dist/relay.mjs', what: "`import { createRelay } from 'shoptrack/relay'`: the relay for Node, with type declarations" },
+  { file: 'dist/relay-cli.js', what: '`npx shoptrack-relay`: the relay server' },
+];
+
 // Internal property names, shortened in the script-tag bundles (the ESM build keeps them: its types are
 // public). None is a DOM, JSON or wire-format name; `config` fields are internal to the script tag.
 // `next` and `entries` are also built-ins' names (iterators, Object.entries): the browser code must not
@@ -82,7 +95,7 @@ export async function buildAll() {
     build({ ...relayNode, entryPoints: ['src/relay/index.ts'], outfile: 'dist/relay.mjs' }),
     build({ ...relayNode, entryPoints: ['src/relay/cli.ts'], banner: { js: '#!/usr/bin/env node' }, outfile: 'dist/relay-cli.js' }),
   ]);
-  return ['dist/shoptrack.js', 'dist/shoptrack-core.js', 'dist/shoptrack.mjs'].map((f) => [f, gz(f)]);
+  return OUTPUTS.filter((o) => o.size).map((o) => [o.file, gz(o.file)]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

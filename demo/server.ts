@@ -29,8 +29,8 @@ const STAND_INS: StandInFactory[] = [createQuarticonStandIn, createAqurateStandI
 /**
  * Handlers mounted under a path of the shop's origin, built once every stand-in listens, since the relay
  * forwards to their URLs. A mounted handler sees `req.url` without the prefix, as Express's mount does.
- * THE RELAY MOUNTS HERE, e.g. `'/relay': (s) => relayHandler({ quarticon: s.quarticon.url, ... })`;
- * when '/relay' is mounted, the pages print `relay_url: '/relay'` and shoptrack sends to it.
+ * The relay is mounted at '/relay' (demo/relay.ts), so the pages print `relay_url: '/relay'` and
+ * shoptrack sends to it.
  */
 const MOUNTS: Mounts = { '/relay': demoRelay };
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { install } from '../../../src/browser/install';
@@ -29,5 +29,39 @@ describe('README', () => {
     await expect(tracked).resolves.toBeUndefined();
     expect(await refused).toBeInstanceOf(ShoptrackError);
     expect((await refused as ShoptrackError).field).toBe('event.product_id');
+  });
+});
+
+describe('README and docs agree with the code and the build (issue 9, item 14)', () => {
+  it('shows the sizes of the build in dist/, in the outputs table and the benchmark table', async () => {
+    // @ts-expect-error: a plain .mjs script without declarations
+    const { render } = await import('../../../scripts/readme-sizes.mjs');
+    // @ts-expect-error: a plain .mjs script without declarations
+    const { OUTPUTS, gz } = await import('../../../esbuild.config.mjs');
+    const sizes = Object.fromEntries((OUTPUTS as { file: string; size?: boolean }[]).filter((o) => o.size).map((o) => [o.file, gz(o.file)]));
+    expect(render(readme, sizes)).toBe(readme);
+    // One figure for the full bundle, wherever the README gives it.
+    const full = (sizes['dist/shoptrack.js'] / 1024).toFixed(2) + ' KB';
+    expect(readme.match(/\| `dist\/shoptrack\.js` \|[^\n]*/)![0]).toContain(full);
+    expect(readme.match(/\| shoptrack \(full\) \|[^\n]*/)![0]).toContain(full);
+  });
+
+  it('states the outbox cap as the code counts it: entries, one per event and destination', async () => {
+    const { MAX_ENTRIES } = await import('../../../src/browser/outbox');
+    expect(readme).toContain('at most ' + MAX_ENTRIES.toLocaleString('en') + ' entries, one per\n  event and destination');
+  });
+
+  it('lists no order_details field the config does not read', () => {
+    const row = readme.match(/\| `order_id`, `order_details: \{([^}]*)\}`/)![1].split(', ');
+    const source = readFileSync(join(__dirname, '../../../src/browser/config.ts'), 'utf8');
+    for (const field of row) expect(source, field).toMatch(new RegExp('od\\.' + field + '\\b'));
+  });
+
+  it('demo/README.md names every file of the demo', () => {
+    const demoDir = join(__dirname, '../../../demo');
+    const doc = readFileSync(join(demoDir, 'README.md'), 'utf8');
+    const names = [...readdirSync(demoDir), ...readdirSync(join(demoDir, 'standins')).map((f) => 'standins/' + f)].filter((f) => f.endsWith('.ts'));
+    for (const f of names) expect(doc, f).toMatch(new RegExp('`' + f.replace(/[./]/g, '\\$&') + '`|`' + f.split('/').pop()!.replace('.', '\\.') + '`'));
+    expect(doc).not.toContain('Add `\'/relay\'');
   });
 });
