@@ -12,6 +12,9 @@ pre{margin:0;white-space:pre-wrap;max-width:60vw;font-size:12px}.bad{color:#b000
 <script>
 var esc = function (s) { return String(s).replace(/[&<>]/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); };
 function kinds(body) {
+  // The backend API's records (docs/sync.md): a batch, or one record.
+  if (body && Array.isArray(body.batch)) return 'batch of ' + body.batch.length;
+  if (body && !body.event && !Array.isArray(body) && (body.product_id || body.user_id || body.order_id)) return 'record ' + (body.product_id || body.user_id || body.order_id);
   return (Array.isArray(body) ? body : [body]).map(function (b) {
     var e = b && b.event;
     return e ? e.type + (e.subtype ? '/' + e.subtype : '') : '?';

@@ -10,10 +10,13 @@ import { AQURATE_DEMO_TOKEN } from './standins/aqurate';
 import { ENGAGE_DEMO_TOKEN } from './standins/engage';
 import { SHOPTIMIZA_DEMO_KEY, SHOPTIMIZA_DEMO_SECRET } from './standins/shoptimiza';
 import { QUARTICON_DEMO_CUSTOMER, QUARTICON_DEMO_KEY } from './standins/quarticon';
+import { DATACUE_DEMO_API_KEY, DATACUE_DEMO_API_SECRET } from './standins/datacue-backend';
 import type { StandIn } from './standins/types';
+import { demoSyncData } from './sync-data';
 
 export function demoRelay(standIns: { [name: string]: StandIn }): (req: IncomingMessage, res: ServerResponse) => void {
   const { quarticon, aqurate, engage, shoptimiza } = standIns;
+  const datacueBackend = standIns['datacue-backend'];
   const config = readRelayConfig(process.env, {
     // The demo's router strips "/relay" from req.url before the handler sees it.
     basePath: '',
@@ -29,11 +32,19 @@ export function demoRelay(standIns: { [name: string]: StandIn }): (req: Incoming
     shoptimizaApiKey: SHOPTIMIZA_DEMO_KEY,
     shoptimizaSecret: SHOPTIMIZA_DEMO_SECRET,
     shoptimizaUpload: true,
+    datacueApiUrl: datacueBackend.url.replace(/\/$/, ''),
+    datacueApiKey: DATACUE_DEMO_API_KEY,
+    datacueApiSecret: DATACUE_DEMO_API_SECRET,
     // One shopper clicking fast, or a browser test, is far below this.
     rateLimitPerMinute: 6000,
     rateLimitBurst: 600,
   });
   const relay = createRelay(config);
+  // The shop's catalog, customers and order history, as its backfill would send them (docs/sync.md).
+  relay.sync.submit(demoSyncData()).then((answers) => {
+    const invalid = answers.filter((a) => a.status == 'invalid');
+    if (invalid.length) console.error('demo sync data refused:', JSON.stringify(invalid));
+  });
   // The demo closes its stand-ins when it stops; the relay that sends to them stops with them.
   const close = aqurate.close.bind(aqurate);
   (aqurate as { close: () => Promise<void> }).close = async () => {

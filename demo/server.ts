@@ -16,6 +16,7 @@ import { createQuarticonStandIn } from './standins/quarticon';
 import { createEngageStandIn } from './standins/engage';
 import { createShoptimizaStandIn } from './standins/shoptimiza';
 import { demoRelay } from './relay';
+import { datacueBackendStandIn } from './standins/datacue-backend';
 import { bannerSvg, productSvg } from './svg';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -24,7 +25,7 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * More vendor stand-ins, each started on its own port after DataCue's (demo/standins/types.ts says how
  * to write one). Quarticon's and Aqurate's go here.
  */
-const STAND_INS: StandInFactory[] = [createQuarticonStandIn, createAqurateStandIn, createEngageStandIn, createShoptimizaStandIn];
+const STAND_INS: StandInFactory[] = [createQuarticonStandIn, createAqurateStandIn, createEngageStandIn, createShoptimizaStandIn, () => datacueBackendStandIn()];
 
 /**
  * Handlers mounted under a path of the shop's origin, built once every stand-in listens, since the relay
