@@ -1,5 +1,7 @@
 // The demo's relay, mounted at /relay on the shop's origin, forwarding to the local Quarticon, Aqurate,
-// engage and Shoptimiza stand-ins with their demo keys (which no page ever sees). Its outbox is a fresh SQLite file per run.
+// engage and Shoptimiza stand-ins with their demo keys (which no page ever sees), and DataCue's events to
+// DataCue's stand-in when the pages send them through it (`npm run demo -- --datacue-via-relay`). Its
+// outbox is a fresh SQLite file per run.
 import { mkdtempSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,7 @@ import type { StandIn } from './standins/types';
 import { demoSyncData } from './sync-data';
 
 export function demoRelay(standIns: { [name: string]: StandIn }): (req: IncomingMessage, res: ServerResponse) => void {
-  const { quarticon, aqurate, engage, shoptimiza } = standIns;
+  const { quarticon, aqurate, engage, shoptimiza, datacue } = standIns;
   const datacueBackend = standIns['datacue-backend'];
   const config = readRelayConfig(process.env, {
     // The demo's router strips "/relay" from req.url before the handler sees it.
@@ -35,6 +37,9 @@ export function demoRelay(standIns: { [name: string]: StandIn }): (req: Incoming
     datacueApiUrl: datacueBackend.url.replace(/\/$/, ''),
     datacueApiKey: DATACUE_DEMO_API_KEY,
     datacueApiSecret: DATACUE_DEMO_API_SECRET,
+    // DataCue's browser events too, for pages whose events_url is /relay/datacue (docs/relay.md): the
+    // same shop key, which the events stand-in checks.
+    datacueEventsUrl: datacue.url,
     // One shopper clicking fast, or a browser test, is far below this.
     rateLimitPerMinute: 6000,
     rateLimitBurst: 600,

@@ -44,6 +44,8 @@ export interface DemoOptions {
   standInPort?: number;
   /** Mounted beside (or instead of) MOUNTS, for tests of a mounted handler. */
   mounts?: Mounts;
+  /** DataCue's events through the relay: the pages print `events_url: '/relay/datacue'`. */
+  datacueViaRelay?: boolean;
 }
 
 export interface Demo {
@@ -121,7 +123,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       userId,
       cart: cartOf(c.demo_cart),
       apiKey: DEMO_API_KEY,
-      eventsUrl: datacue.url,
+      eventsUrl: opts.datacueViaRelay ? '/relay/datacue' : datacue.url,
       relayUrl: mounts.some(([p]) => p == '/relay') ? '/relay' : undefined,
     };
     const html = (p: pages.Page): void => send(res, p.status, 'text/html; charset=utf-8', p.html);
@@ -203,8 +205,10 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 const DEMO_PORT = Number(process.env.PORT) || 8080;
 
 if (process.argv[1] && import.meta.url == pathToFileURL(process.argv[1]).href) {
-  const demo = await startDemo({ port: DEMO_PORT, standInPort: DEMO_PORT + 1 });
-  console.log(`Demo shop:  ${demo.url}/`);
+  // `npm run demo -- --datacue-via-relay`: DataCue's events go through the relay at /relay/datacue.
+  const datacueViaRelay = process.argv.includes('--datacue-via-relay');
+  const demo = await startDemo({ port: DEMO_PORT, standInPort: DEMO_PORT + 1, datacueViaRelay });
+  console.log(`Demo shop:  ${demo.url}/` + (datacueViaRelay ? '  (DataCue through the relay)' : ''));
   console.log(`Inspector:  ${demo.url}/inspector`);
   for (const s of Object.values(demo.standIns)) console.log(`Stand-in ${s.name.padEnd(10)} ${s.url}`);
 }

@@ -5,6 +5,8 @@ import { DATACUE_API_URL, DATACUE_BATCH_MAX, DATACUE_ENTITIES, type DataCueReque
 import type { SyncEntry } from './store';
 import type { DataSender, RecordResult } from './sync';
 import type { VendorModule } from './vendor';
+import { datacueEvents } from './datacue-events';
+import { datacueEventsUrl } from '../vendors/datacue';
 import { retryable } from '../events/policy';
 import { vendorRequest } from './vendor-http';
 
@@ -84,18 +86,27 @@ export interface DataCueConfig {
   datacueApiUrl: string;
   datacueApiKey?: string;
   datacueApiSecret?: string;
+  datacueEventsUrl: string;
 }
 
 export const datacueModule: VendorModule<DataCueConfig> = {
   name: 'datacue',
   fields: {
     datacueApiUrl: { kind: 'url', default: DATACUE_API_URL },
+    // The public key: alone it turns on DataCue's browser events through the relay (datacue-events.ts);
+    // with the secret, the shop's records too (the backend API).
     datacueApiKey: { kind: 'str' },
     datacueApiSecret: { kind: 'secret' },
+    datacueEventsUrl: { kind: 'url', default: datacueEventsUrl() },
   },
-  check: (c) => (!!c.datacueApiKey != !!c.datacueApiSecret ? ['datacueApiKey and datacueApiSecret: set both, or neither'] : []),
+  check: (c) => (c.datacueApiSecret && !c.datacueApiKey ? ['datacueApiSecret: needs datacueApiKey'] : []),
   create(c, ctx) {
-    if (!c.datacueApiKey || !c.datacueApiSecret) return undefined;
-    return { sender: datacueSender({ url: c.datacueApiUrl, apiKey: c.datacueApiKey, apiSecret: c.datacueApiSecret, timeoutMs: ctx.timeoutMs }) };
+    if (!c.datacueApiKey) return undefined;
+    const events = datacueEvents({ url: c.datacueEventsUrl, apiKey: c.datacueApiKey, timeoutMs: ctx.timeoutMs }, ctx);
+    return {
+      forwarder: events.forwarder,
+      routes: [events.route],
+      sender: c.datacueApiSecret ? datacueSender({ url: c.datacueApiUrl, apiKey: c.datacueApiKey, apiSecret: c.datacueApiSecret, timeoutMs: ctx.timeoutMs }) : undefined,
+    };
   },
 };

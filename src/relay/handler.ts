@@ -96,13 +96,22 @@ export function openStore(config: RelayConfig, log: Log, opts: { recover?: boole
 }
 
 /** The parts of every vendor module the config turns on (src/relay/vendors.ts). */
-export function configuredVendors(config: RelayConfig, store: RelayStore, log: Log, now: () => number, budgets: { [vendor: string]: VendorBudget } = {}) {
+export function configuredVendors(
+  config: RelayConfig,
+  store: RelayStore,
+  log: Log,
+  now: () => number,
+  budgets: { [vendor: string]: VendorBudget } = {},
+  /** New jobs are in the store (a vendor route took events): the relay's forwarding sends them. */
+  wake: () => void = () => {},
+) {
   const ctx: VendorContext = {
     store,
     log,
     now,
     timeoutMs: config.vendorTimeoutMs,
     budget: (vendor, intervalMs) => (budgets[vendor] ||= vendorBudget(store, vendor, intervalMs, now)),
+    wake,
   };
   const forwarders: Forwarder[] = [];
   const senders: { name: string; sender: DataSender }[] = [];
@@ -131,7 +140,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
   );
 
   const budgets: { [vendor: string]: VendorBudget } = {};
-  const { forwarders, senders, routes, background } = configuredVendors(config, store, log, now, budgets);
+  const { forwarders, senders, routes, background } = configuredVendors(config, store, log, now, budgets, () => forwarding.wake());
   forwarders.push(...(opts.forwarders || []));
   senders.push(...(opts.senders || []));
   log('info', 'relay started', { base: config.basePath || '/', vendors: forwarders.map((f) => f.name), sync: senders.map((v) => v.name) });
@@ -288,9 +297,12 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
         if (method != 'GET' && method != 'HEAD') throw new HttpError(405, path + ' takes GET');
         return r.serve(req, res);
       }
-      allow('GET');
+      const post = r.method == 'POST';
+      allow(post ? 'POST' : 'GET');
       if (!r.handle) throw new HttpError(404, 'not found');
-      const a = await r.handle(url.searchParams, prefix ? path.slice(r.path.length) : '');
+      if (post && closing) return send(res, 503, { error: 'the relay is restarting' }, { ...cors, 'retry-after': String(CLOSING_RETRY_S) });
+      const body = post ? await readBody(req, config.maxBodyBytes) : '';
+      const a = await r.handle(url.searchParams, prefix ? path.slice(r.path.length) : '', { headers: req.headers, body });
       return send(res, a.status, a.body, { ...cors, ...a.headers });
     }
     throw new HttpError(404, 'not found');
@@ -341,7 +353,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
       cors['vary'] = 'Origin';
     }
     if (req.method == 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '86400' });
+      res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '86400' });
       return void res.end();
     }
     const wait = limiter.take(client(req));

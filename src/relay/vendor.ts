@@ -2,7 +2,7 @@
 // and from a config builds its browser-event forwarder, its data sender and its routes. The config
 // loader, the handler, the log scrubber and the status endpoint read these; none of them names a
 // vendor. docs/relay.md, "Adding a vendor".
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { VendorBudget } from './budget';
 import type { Forwarder } from './forward';
 import type { Log } from './log';
@@ -27,6 +27,8 @@ export interface VendorContext {
   timeoutMs: number;
   /** The shop's one request budget for `vendor` (interval and 429 pauses), shared by all its senders. */
   budget(vendor: string, intervalMs: number): VendorBudget;
+  /** New jobs are in the store: the forwarders send them now. */
+  wake(): void;
 }
 
 /** An answer of a vendor route, sent as JSON. */
@@ -36,14 +38,22 @@ export interface RouteAnswer {
   headers?: Record<string, string>;
 }
 
+/** What a POST route gets of its request: the headers, and the body (at most maxBodyBytes). */
+export interface RouteRequest {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
 /**
- * A GET route under the relay's base path: answered as JSON (the widgets' recommendations), or served
- * by the vendor itself with the request's headers at hand (Shoptimiza's streamed sales file).
+ * A route under the relay's base path: a GET answered as JSON (the widgets' recommendations) or served
+ * by the vendor itself with the request's headers at hand (Shoptimiza's streamed sales file), or a POST
+ * answered as JSON (DataCue's browser events; a relay that is closing answers those with 503).
  */
 export interface VendorRoute {
   /** The path under the base path; a prefix when it ends with "/" (the rest is in `rest`). */
   path: string;
-  handle?(query: URLSearchParams, rest: string): Promise<RouteAnswer>;
+  method?: 'GET' | 'POST';
+  handle?(query: URLSearchParams, rest: string, request: RouteRequest): Promise<RouteAnswer>;
   /** Answers a GET or HEAD itself: its own status, headers and (streamed) body. */
   serve?(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
