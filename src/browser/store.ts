@@ -20,7 +20,7 @@ export interface Entry {
   /** Deferred: held while the page with this id is open (`track(e, true)`). */
   hold?: string;
   /** Refused inside a batch once: sent alone from now on, so one bad event holds back no other. */
-  solo?: 1;
+  solo?: boolean;
 }
 
 export interface Store {
