@@ -188,7 +188,12 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
     say(`all ${events.length} events answered; waiting for the vendors`);
     const distinctQ = () => new Set(vendors.quarticon.events().map((b) => JSON.stringify(b))).size;
     const distinctA = () => new Set(vendors.aqurate.rows().map((r) => JSON.stringify(r))).size;
+    let told = Date.now();
     while (distinctQ() < want.q.length || distinctA() < want.a.length || dc.users.size < o.records) {
+      if (Date.now() - told > 10_000) {
+        say(`${Math.round((Date.now() - started) / 1000)} s: Quarticon ${distinctQ()}/${want.q.length}, Aqurate rows ${distinctA()}/${want.a.length}, DataCue records ${dc.users.size}/${o.records}`);
+        told = Date.now();
+      }
       if (Date.now() > deadline) {
         problems.push(`timed out with Quarticon ${distinctQ()}/${want.q.length}, Aqurate ${distinctA()}/${want.a.length}, DataCue users ${dc.users.size}/${o.records}`);
         break;
