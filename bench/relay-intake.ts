@@ -5,7 +5,7 @@
 // relay in turn; a request's latency is from its send to its answer, every event accepted. Writes
 // bench/relay-intake.md and the "Relay intake" section of bench/results.md, and prints the table.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { chunks, exited, postEvents, relayProcess, shopperEvents, startVendors, tempDb, testConfig, testEnv } from '../test/relay/harness';
 import { createDatabase, freePort, startCluster } from '../test/pg/cluster';
 
@@ -73,6 +73,8 @@ async function measure(setup: string, relays: number, extraEnv: () => Promise<{ 
   }
 }
 
+// Other work on the machine slows every setup alike; the load at the start says how much there was.
+const loadAtStart = loadavg()[0];
 const rows: Row[] = [];
 rows.push(await measure('SQLite', 1, async () => ({})));
 const cluster = await startCluster();
@@ -90,7 +92,7 @@ const table = [
   '| --- | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map((r) => `| ${r.setup} | ${r.relays} | ${r.events.toLocaleString('en')} | ${r.perSecond.toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`),
 ].join('\n');
-const machine = `${cpus()[0].model}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB; node ${process.version}; ${new Date().toISOString()}`;
+const machine = `${cpus()[0].model}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB; node ${process.version}; load average ${loadAtStart.toFixed(1)} at the start; ${new Date().toISOString()}`;
 const section = [
   '## Relay intake',
   '',

@@ -21,7 +21,8 @@ export const LEASE_MS = 60 * 1000;
  */
 export function turnWait(t: TurnRow | undefined, now: number, intervalMs: number): number {
   if (!t) return 0;
-  if (t.holder && t.heldUntil !== null && t.heldUntil > now) return Math.min(intervalMs, t.heldUntil - now);
+  // Held: ask again within an interval (at least a ms, for a turn without one).
+  if (t.holder && t.heldUntil !== null && t.heldUntil > now) return Math.max(1, Math.min(intervalMs, t.heldUntil - now));
   const from = t.holder && t.heldUntil !== null ? Math.max(t.lastEnd, t.heldUntil) : t.lastEnd;
   return Math.max(0, from + intervalMs - now, t.notBefore - now);
 }

@@ -49,6 +49,10 @@ export const SHOPTIMIZA_FIRST_UPLOAD_DELAY_MS = 10 * 60 * 1000;
 export const SHOPTIMIZA_UPLOAD_TIMEOUT_MS = 10 * 60 * 1000;
 /** The store's meta key of the next upload's time (ms since the epoch), and of the failed attempts since the last success. */
 export const NEXT_UPLOAD_KEY = 'shoptimiza:next-upload';
+/** The store's turn that lets one relay of several upload the scheduled file. */
+const UPLOAD_TURN = 'shoptimiza:upload';
+/** A relay that finds another uploading looks at the schedule again after this. */
+const UPLOAD_TURN_RETRY_MS = 5000;
 const UPLOAD_TRIES_KEY = 'shoptimiza:upload-tries';
 
 export interface ShoptimizaSettings {
@@ -173,7 +177,7 @@ export interface ShoptimizaUploader {
 /** Uploads the file every 7 days, on a schedule kept in the store's meta across restarts. */
 export function shoptimizaUploader(
   s: ShoptimizaSettings,
-  store: Pick<RelayStore, 'getMeta' | 'setMeta' | 'sync'>,
+  store: Pick<RelayStore, 'getMeta' | 'setMeta' | 'sync' | 'beginTurn' | 'endTurn'>,
   log: Log,
   opts: { now?: () => number; random?: () => number } = {},
 ): ShoptimizaUploader {
@@ -227,7 +231,17 @@ export function shoptimizaUploader(
     if (stopped) return;
     const due = await nextUploadAt();
     if (due > now()) return schedule(due);
-    await uploadNow().catch((err) => log('error', 'the Shoptimiza sales file upload failed', { error: String(err) }));
+    // Relays sharing a store upload once: the one holding the turn does, and the others find the next
+    // upload moved on when they look again.
+    const wait = await store.beginTurn(UPLOAD_TURN, 0);
+    if (wait > 0) return schedule(now() + Math.max(wait, UPLOAD_TURN_RETRY_MS));
+    try {
+      const still = await nextUploadAt();
+      if (still > now()) return schedule(still);
+      await uploadNow().catch((err) => log('error', 'the Shoptimiza sales file upload failed', { error: String(err) }));
+    } finally {
+      await store.endTurn(UPLOAD_TURN, false);
+    }
   }
 
   return {

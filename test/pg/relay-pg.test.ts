@@ -4,6 +4,10 @@
 import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { AQURATE_DEMO_TOKEN } from '../../demo/standins/aqurate';
 import { QUARTICON_DEMO_CUSTOMER } from '../../demo/standins/quarticon';
+import { SHOPTIMIZA_DEMO_KEY, SHOPTIMIZA_DEMO_SECRET, createShoptimizaStandIn } from '../../demo/standins/shoptimiza';
+import { NEXT_UPLOAD_KEY, shoptimizaUploader } from '../../src/relay/shoptimiza';
+import { pgStore } from '../../src/relay/store-pg';
+import { order } from '../unit/vendors/vendor-records';
 import { createLog } from '../../src/relay/log';
 import { type RunningRelay, startRelay } from '../../src/relay/server';
 import { type Vendors, chunks, deliver, expectedAtVendors, shopperEvents, startVendors, testConfig, until } from '../relay/harness';
@@ -75,4 +79,32 @@ it('one Aqurate budget across relays: requests from three relays at once go one 
   expect(held.map((a) => a.status)).toEqual([0, 0]);
   expect(held.every((a) => a.retryAfter! > 1500)).toBe(true);
   expect(v.aqurate.received).toHaveLength(5);
+});
+
+it('the Shoptimiza sales file is uploaded once when it comes due, by one of three relays on the database', async () => {
+  const url = await createDatabase(inject('pgUrl'));
+  const stand = createShoptimizaStandIn();
+  await stand.start(0);
+  const stores = [0, 1, 2].map(() => pgStore(url));
+  try {
+    await Promise.all(stores.map((s) => s.ready));
+    const o = order({ order_id: '122', created_at: new Date(Date.now() - 86400_000).toISOString() });
+    await stores[0].sync.put(['shoptimiza'], [{ entity: 'order', key: '122', op: 'upsert', record: JSON.stringify(o), digest: 'o122' }], Date.now());
+    await stores[0].setMeta(NEXT_UPLOAD_KEY, String(Date.now() - 1));
+    const settings = { apiKey: SHOPTIMIZA_DEMO_KEY, secret: SHOPTIMIZA_DEMO_SECRET, url: stand.url.replace(/\/$/, ''), upload: true };
+    const uploaders = stores.map((s) => shoptimizaUploader(settings, s, quiet));
+    uploaders.forEach((u) => u.start());
+    // Done when every relay sees the next upload a week away.
+    for (let i = 0; i < 600; i++) {
+      const next = await Promise.all(uploaders.map((u) => u.nextUploadAt()));
+      if (next.every((t) => t > Date.now() + 86400_000)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await Promise.all(uploaders.map((u) => u.stop()));
+    expect(stand.received).toHaveLength(1);
+    expect(stand.uploads()).toHaveLength(1);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+    await stand.close();
+  }
 });
