@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { PRODUCTS, categoryBySlug, productById, productBySlug, searchProducts } from './catalog';
 import { CLIENT_JS } from './client';
-import { INSPECTOR_HTML } from './inspector';
+import { INSPECTOR_HTML, carries } from './inspector';
 import * as pages from './pages';
 import { type DataCueStandIn, DEMO_API_KEY, createDataCueStandIn } from './standins/datacue';
 import type { Fault, Received, StandIn, StandInFactory } from './standins/types';
@@ -169,7 +169,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     if ((m = /^\/img\/banner\/(\w+)\.svg$/.exec(path)) && bannerSvg(m[1])) return send(res, 200, 'image/svg+xml', bannerSvg(m[1])!);
     if (path == '/inspector') return send(res, 200, 'text/html; charset=utf-8', INSPECTOR_HTML);
     if (path == '/inspector/events.json')
-      return send(res, 200, 'application/json', JSON.stringify({ received: received(), standIns: all.map((s) => ({ name: s.name, url: s.url, fault: s.currentFault.mode })) }));
+      return send(res, 200, 'application/json', JSON.stringify({ received: received().map((r) => ({ ...r, carries: carries(r) })), standIns: all.map((s) => ({ name: s.name, url: s.url, fault: s.currentFault.mode })) }));
     return html(pages.notFound(pc));
   }
 
