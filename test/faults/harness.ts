@@ -27,6 +27,8 @@ export interface PageOpts {
   csp?: string;
   /** HTML before the config and the script (a stub, a library). */
   head?: string;
+  /** DataCue's events through the relay (`events_url: '/relay/datacue'`, docs/relay.md) instead of directly. */
+  datacueViaRelay?: boolean;
   /** Which bundle: the tracking-only core (default) or the full one with widgets. */
   bundle?: 'shoptrack-core' | 'shoptrack';
 }
@@ -58,7 +60,7 @@ const faultPages = (registered: PageOpts[]) => (s: { [name: string]: StandIn }) 
   if (url.pathname == '/dc') return s.datacue.handle(req, res);
   if (url.pathname == '/blank') return send(res, 200, 'text/html', '<!doctype html><title>blank</title><p>no shoptrack here');
   if (url.pathname.startsWith('/cfg/')) {
-    const cfg: { [k: string]: unknown } = { api_key: DEMO_API_KEY, events_url: o.csp ? '/faults/dc' : s.datacue.url, relay_url: '/relay' };
+    const cfg: { [k: string]: unknown } = { api_key: DEMO_API_KEY, events_url: o.csp ? '/faults/dc' : o.datacueViaRelay ? '/relay/datacue' : s.datacue.url, relay_url: '/relay' };
     if (o.consent) cfg.consent = o.consent;
     return send(res, 200, 'text/javascript', 'window.datacueConfig = ' + JSON.stringify(cfg) + ';');
   }

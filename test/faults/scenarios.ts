@@ -182,11 +182,11 @@ const vendorsDown = scenario('vendors down behind the relay', true, async (c) =>
 // --- Pages dying ---------------------------------------------------------------------------------
 
 /** Reloads while the events just tracked are being sent (their track() resolved: they are in the outbox). */
-const reloads = scenario('reload in flight', false, async (c) => {
-  const page = await c.tab();
+const reloadsWith = (name: string, opts: PageOpts) => scenario(name, false, async (c) => {
+  const page = await c.tab(opts);
   const tracked: string[] = [];
   for (let i = 0; i < 20; i++) {
-    const list = ids('reload in flight', 60, tracked.length);
+    const list = ids(name, 60, tracked.length);
     await track(page, list);
     tracked.push(...list);
     await page.reload();
@@ -199,11 +199,11 @@ const reloads = scenario('reload in flight', false, async (c) => {
  * track() and, in the same task, a navigation to a page without shoptrack: only what pagehide hands to
  * the browser can leave then. The shopper comes back to the shop at the end.
  */
-const navigations = scenario('navigate away after track()', false, async (c) => {
-  const page = await c.tab();
+const navigationsWith = (name: string, opts: PageOpts) => scenario(name, false, async (c) => {
+  const page = await c.tab(opts);
   const tracked: string[] = [];
   for (let i = 0; i < 20; i++) {
-    const list = ids('navigate away after track()', 25, tracked.length);
+    const list = ids(name, 25, tracked.length);
     tracked.push(...list);
     await Promise.all([
       page.waitForURL(c.shop.blank),
@@ -212,7 +212,7 @@ const navigations = scenario('navigate away after track()', false, async (c) => 
         location.href = '/faults/blank';
       }, list),
     ]);
-    await open(c.context, c.shop.page(), page);
+    await open(c.context, c.shop.page(opts), page);
   }
   return { tracked, pageDeaths: true, live: [page], settleMs: 90_000 };
 });
@@ -261,13 +261,13 @@ const threeTabsNoLocks = scenario(
 );
 
 /** Tabs of the shop opened and closed while others track: a closing tab's pagehide hands over what it holds. */
-const tabsComeAndGo = scenario('tabs opened and closed', false, async (c) => {
-  const stay = await c.tab();
+const tabsComeAndGoWith = (name: string, opts: PageOpts) => scenario(name, false, async (c) => {
+  const stay = await c.tab(opts);
   const tracked: string[] = [];
   for (let i = 0; i < 15; i++) {
-    const tab = await c.tab();
-    const a = ids('tabs opened and closed', 40, tracked.length);
-    const b = ids('tabs opened and closed', 40, tracked.length + 40);
+    const tab = await c.tab(opts);
+    const a = ids(name, 40, tracked.length);
+    const b = ids(name, 40, tracked.length + 40);
     await Promise.all([track(tab, a), track(stay, b)]);
     tracked.push(...a, ...b);
     await tab.close();
@@ -529,6 +529,14 @@ const bfcache = scenario('bfcache kept', true, async (c) => {
   return { tracked, live: [page] };
 });
 
+const reloads = reloadsWith('reload in flight', {});
+const navigations = navigationsWith('navigate away after track()', {});
+const tabsComeAndGo = tabsComeAndGoWith('tabs opened and closed', {});
+// The same three with DataCue's events through the relay (docs/relay.md): DataCue gets each once.
+const reloadsRelay = reloadsWith('reload in flight, DataCue through the relay', { datacueViaRelay: true });
+const navigationsRelay = navigationsWith('navigate away after track(), DataCue through the relay', { datacueViaRelay: true });
+const tabsComeAndGoRelay = tabsComeAndGoWith('tabs opened and closed, DataCue through the relay', { datacueViaRelay: true });
+
 export const SCENARIOS: Scenario[] = [
   steady,
   offline,
@@ -538,10 +546,13 @@ export const SCENARIOS: Scenario[] = [
   dcHang,
   vendorsDown,
   reloads,
+  reloadsRelay,
   navigations,
+  navigationsRelay,
   threeTabs,
   threeTabsNoLocks,
   tabsComeAndGo,
+  tabsComeAndGoRelay,
   idbMissing,
   idbThrows,
   idbQuota,
