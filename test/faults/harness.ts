@@ -101,8 +101,10 @@ export type { Browser, BrowserContext, Page };
  */
 export const eventOf = (id: string) => ({ type: 'click', subtype: 'product', product_id: id, source: 'quarticon', tracking_string: 'ts-' + id });
 
-/** Ids `prefix-from` .. `prefix-(from+n-1)`. */
-export const ids = (prefix: string, n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => prefix + '-' + (from + i));
+/** A scenario's name as an id part: Quarticon takes ids of [a-zA-Z0-9-_] only (policy.ts), so no spaces. */
+const idPart = (prefix: string): string => prefix.replace(/[^a-zA-Z0-9_-]/g, '_');
+/** Ids `prefix-from` .. `prefix-(from+n-1)`, with the prefix made a valid id part. */
+export const ids = (prefix: string, n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => idPart(prefix) + '-' + (from + i));
 
 /** Tracks the events in the page; resolves once every track() resolved (each event is in the outbox). */
 export const track = (page: Page, list: string[]): Promise<void> =>
@@ -150,7 +152,7 @@ const countBy = (xs: unknown[]) => {
 
 /** Where each product of `prefix` arrived, how often. */
 export function arrivals(shop: Shop, prefix: string) {
-  const mine = (id: unknown) => typeof id == 'string' && id.startsWith(prefix + '-');
+  const mine = (id: unknown) => typeof id == 'string' && id.startsWith(idPart(prefix) + '-');
   return {
     dc: countBy(shop.demo.datacue.events().map((e) => e.event.product_id).filter(mine)),
     q: countBy(shop.quarticon.events().filter((b) => b.eventType == 'eventClick').map((b) => b.productId).filter(mine)),
