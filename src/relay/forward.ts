@@ -5,6 +5,7 @@ import type { VendorBudget } from './budget';
 import type { TrackedEvent } from '../events/types';
 import type { Log } from './log';
 import { persistently } from './lease';
+import { sendLoop } from './loop';
 import type { Job, Planner, RelayStore } from './store';
 
 /** One vendor behind the relay: plans payloads for events, and sends a request's worth of them. */
@@ -55,9 +56,6 @@ export function forward(
   let stopped = false;
 
   const loops = forwarders.map((f) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let running: Promise<void> | undefined;
-    let again = false;
 
     // The vendor has answered: what it took is recorded even through a database restart (persistently).
     const settle = (jobs: Job[], r: SendResult) => persistently(() => record(jobs, r));
@@ -81,14 +79,14 @@ export function forward(
       if (f.budget) {
         const ready = await f.budget.readyAt();
         if (ready > now()) {
-          schedule(ready);
+          loop.schedule(ready);
           return false;
         }
       }
       const jobs = await store.take(f.name, now(), f.max * f.parallel);
       if (!jobs.length) {
         const next = await store.nextDue(f.name);
-        if (next !== undefined) schedule(next);
+        if (next !== undefined) loop.schedule(next);
         return false;
       }
       const groups: Job[][] = [];
@@ -107,46 +105,14 @@ export function forward(
       return true;
     };
 
-    const run = async () => {
-      do {
-        again = false;
-        while (!stopped && (await once()));
-      } while (again && !stopped);
-    };
-
-    function schedule(at: number) {
-      if (stopped) return;
-      clearTimeout(timer);
-      timer = setTimeout(wake, Math.max(0, at - now()));
-      // An embedding server decides when the process ends; a waiting retry does not hold it open.
-      timer.unref();
-    }
-
-    function wake() {
-      if (stopped) return;
-      if (running) {
-        again = true;
-        return;
-      }
-      running = run()
-        .catch((err) => {
-          log('error', f.name + ' forwarding failed', { error: String(err) });
-          schedule(now() + STORE_ERROR_RETRY_MS);
-        })
-        .finally(() => {
-          running = undefined;
-          // A wake between the loop's last look at the queue and this point found it still running: run again.
-          if (again) wake();
-        });
-    }
-
-    return {
-      wake,
-      stop: async () => {
-        clearTimeout(timer);
-        await running;
-      },
-    };
+    const loop = sendLoop({
+      once,
+      stopped: () => stopped,
+      now,
+      errorRetryMs: STORE_ERROR_RETRY_MS,
+      onError: (err) => log('error', f.name + ' forwarding failed', { error: String(err) }),
+    });
+    return loop;
   });
 
   const wakeAll = () => loops.forEach((l) => l.wake());

@@ -7,8 +7,9 @@ import { ENTITIES, type Entity, type Order, recordKey } from '../data/types';
 import { isEntity, validateKey, validateRecord } from '../data/validate';
 import { ShoptrackError } from '../events/validate';
 import { backoff } from '../events/policy';
-import { GIVE_UP_MS } from './forward';
+import { GIVE_UP_MS, STORE_ERROR_RETRY_MS } from './forward';
 import { persistently } from './lease';
+import { sendLoop } from './loop';
 import type { Log } from './log';
 import type { SyncChange, SyncEntry, SyncOutcome, SyncQueue, SyncStatus } from './store';
 
@@ -137,9 +138,6 @@ export function syncEngine(
   let poller: ReturnType<typeof setInterval> | undefined;
 
   const loops = vendors.map(({ name, sender }) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let running: Promise<void> | undefined;
-    let again = false;
     let lastEnd = 0;
 
     const outcome = (e: SyncEntry, r: RecordResult, t: number): SyncOutcome => {
@@ -152,13 +150,13 @@ export function syncEngine(
     const once = async (): Promise<boolean> => {
       const wait = lastEnd + (sender.interval || 0) - now();
       if (sender.interval && wait > 0) {
-        schedule(now() + wait);
+        loop.schedule(now() + wait);
         return false;
       }
       const entries = await queue.claim(name, now(), sender.batch, leaseMs);
       if (!entries.length) {
         const next = await queue.nextDue(name);
-        if (next !== undefined) schedule(next);
+        if (next !== undefined) loop.schedule(next);
         return false;
       }
       let results: RecordResult[];
@@ -178,45 +176,14 @@ export function syncEngine(
       return true;
     };
 
-    const run = async () => {
-      do {
-        again = false;
-        while (!stopped && (await once()));
-      } while (again && !stopped);
-    };
-
-    function schedule(at: number) {
-      if (stopped) return;
-      clearTimeout(timer);
-      timer = setTimeout(wake, Math.max(0, at - now()));
-      timer.unref();
-    }
-
-    function wake() {
-      if (stopped) return;
-      if (running) {
-        again = true;
-        return;
-      }
-      running = run()
-        .catch((err) => {
-          log('error', name + ' sync failed', { error: String(err) });
-          schedule(now() + 1000);
-        })
-        .finally(() => {
-          running = undefined;
-          // A wake between the loop's last look at the queue and this point found it still running: run again.
-          if (again) wake();
-        });
-    }
-
-    return {
-      wake,
-      stop: async () => {
-        clearTimeout(timer);
-        await running;
-      },
-    };
+    const loop = sendLoop({
+      once,
+      stopped: () => stopped,
+      now,
+      errorRetryMs: STORE_ERROR_RETRY_MS,
+      onError: (err) => log('error', name + ' sync failed', { error: String(err) }),
+    });
+    return loop;
   });
 
   return {
