@@ -9,6 +9,7 @@
 // The driver is `pg` (node-postgres), an optional peer dependency: it is loaded only when a storeUrl
 // names PostgreSQL, so the browser package never needs it.
 import type { Pool, PoolClient } from 'pg';
+import { nanoid } from 'nanoid';
 import type { TrackedEvent } from '../events/types';
 import { LEASE_MS, type TurnRow, turnWait } from './lease';
 import type { Job, RelayStore, SyncEntry, SyncQueue, SyncState, SyncStatus } from './store';
@@ -127,7 +128,7 @@ async function migrate(c: PoolClient): Promise<number> {
 export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   // This relay's name on its leases: another relay never settles jobs this one holds.
-  const me = 'relay-' + process.pid + '-' + Math.random().toString(36).slice(2, 10);
+  const me = 'relay-' + process.pid + '-' + nanoid(10);
   let pool: Pool | undefined;
 
   const opened = (async () => {

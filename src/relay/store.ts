@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { nanoid } from 'nanoid';
 import type { TrackedEvent } from '../events/types';
 import { LEASE_MS, type TurnRow, turnWait } from './lease';
 
@@ -271,7 +272,7 @@ export function sqliteStore(path: string, opts: { recover?: boolean } = {}): Rel
       'UPDATE turns SET holder = NULL, held_until = NULL, last_end = CASE WHEN ? THEN ? ELSE last_end END, not_before = MAX(not_before, ?) WHERE key = ? AND holder = ?',
     ),
   };
-  const me = 'sqlite-' + process.pid + '-' + Math.random().toString(36).slice(2, 10);
+  const me = 'sqlite-' + process.pid + '-' + nanoid(10);
 
   const accept = db.transaction((events: TrackedEvent[], planners: Planner[], now: number): Set<string> => {
     const known = new Set<string>();
