@@ -37,6 +37,8 @@ export interface PgFaultFigures {
   aqurate: { expected: number; distinct: number; doubled: number; missing: number; requests: number; minGapMs: number };
   /** Jobs leased to the killed relay when it died: they may reach a vendor twice. */
   inFlightAtKill: number;
+  /** Payloads that arrived twice though the killed relay did not have them on the wire. */
+  doubledElsewhere: number;
   /**
    * Jobs a relay sent again after its request timed out (a machine too busy to answer in time): the
    * vendor may have taken the first one, so these too may arrive twice.
@@ -170,10 +172,13 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
     // What the dead relay held: its leases name its process.
     const db = new pg.Client({ connectionString: storeUrl });
     await db.connect();
-    const held = await db.query<{ n: string }>("SELECT count(*) AS n FROM shoptrack_jobs WHERE state = 'sending' AND owner LIKE $1", ['relay-' + victim.pid + '-%']);
+    const held = await db.query<{ payload: string }>("SELECT payload FROM shoptrack_jobs WHERE state = 'sending' AND owner LIKE $1", ['relay-' + victim.pid + '-%']);
     const heldRecords = await db.query<{ n: string }>('SELECT count(*) AS n FROM shoptrack_sync WHERE claimed_by LIKE $1', ['relay-' + victim.pid + '-%']);
     await db.end();
-    const inFlightAtKill = Number(held.rows[0].n);
+    const inFlightAtKill = held.rows.length;
+    // What exactly it had on the wire (a payload as the stand-ins record it): the only jobs that may
+    // arrive twice, when no request timed out at a relay.
+    const onTheWire = new Set(held.rows.map((r) => JSON.stringify(JSON.parse(r.payload))));
     const recordsInFlightAtKill = Number(heldRecords.rows[0].n);
     say(`SIGKILL relay 3 at ${killedAtEvent} events accepted, ${inFlightAtKill} job(s) and ${recordsInFlightAtKill} record(s) on the wire`);
 
@@ -217,11 +222,13 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
     const count = (got: string[], expected: string[]) => {
       const t = tally(got);
       const doubled = [...t.values()].reduce((n, c) => n + c - 1, 0);
+      doubledElsewhere += [...t].filter(([x, c]) => c > 1 && !onTheWire.has(x)).length;
       const missing = [...new Set(expected)].filter((x) => !t.has(x)).length;
       const phantom = [...t.keys()].filter((x) => !expected.includes(x)).length;
       if (phantom) problems.push(phantom + ' payload(s) nobody tracked');
       return { expected: expected.length, distinct: t.size, doubled, missing };
     };
+    let doubledElsewhere = 0;
     const q = count(vendors.quarticon.events().map((b) => JSON.stringify(b)), want.q);
     const a = count(vendors.aqurate.rows().map((r) => JSON.stringify(r)), want.a);
     const userCounts = customers.map((c) => dc.accepted.get('users:' + c.customer_id) || 0);
@@ -250,6 +257,9 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
       }
     if (q.doubled + a.doubled > inFlightAtKill + timedOut)
       problems.push(`${q.doubled + a.doubled} sent twice, more than the ${inFlightAtKill} job(s) on the wire at the kill and ${timedOut} sent again after a timeout`);
+    // Not only as many: the very jobs the killed relay had on the wire (when no request timed out, whose
+    // jobs the logs count but do not name).
+    if (!timedOut && doubledElsewhere) problems.push(`${doubledElsewhere} payload(s) sent twice that the killed relay did not have on the wire`);
     if (minGapMs < 1000) problems.push(`Aqurate saw two requests ${minGapMs} ms apart`);
     return {
       events: events.length,
@@ -257,6 +267,7 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
       quarticon: q,
       aqurate: { ...a, requests: times.length, minGapMs },
       inFlightAtKill,
+      doubledElsewhere,
       timedOut,
       records,
       resent,
@@ -294,6 +305,7 @@ export function figuresTable(f: PgFaultFigures): string {
     `| received (distinct) | ${f.quarticon.distinct} | ${f.aqurate.distinct} |`,
     `| lost | ${f.quarticon.missing} | ${f.aqurate.missing} |`,
     `| sent twice | ${f.quarticon.doubled} | ${f.aqurate.doubled} |`,
+    `| of those, not on the wire at the kill | ${f.doubledElsewhere} (both vendors) | |`,
     '',
     '| | DataCue records (admin API import) |',
     '| --- | ---: |',
