@@ -87,7 +87,7 @@ function render(data) {
   if (faults == faultsShown) return;
   faultsShown = faults;
   document.getElementById('faults').innerHTML = data.standIns.map(function (s) {
-    return esc(s.name) + ' <select data-standin="' + esc(s.name) + '">' + ['none', 'down', 'status', 'hang'].map(function (m) {
+    return esc(s.name) + ' <select data-standin="' + esc(s.name) + '">' + ['none', 'down', 'status', 'hang', 'flaky'].map(function (m) {
       return '<option' + (m == s.fault ? ' selected' : '') + '>' + m + '</option>';
     }).join('') + '</select>';
   }).join(' ');
@@ -97,7 +97,7 @@ document.addEventListener('change', function (ev) {
   var s = ev.target.getAttribute('data-standin');
   if (!s) return;
   fetch('/inspector/fault', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ standIn: s, mode: ev.target.value, status: 503, retryAfter: 2 }) });
+    body: JSON.stringify({ standIn: s, mode: ev.target.value, status: 503, retryAfter: 2, rate: 0.4 }) });
 });
 function poll() {
   fetch('/inspector/events.json').then(function (r) { return r.json(); }).then(render).catch(function () {}).finally(function () { setTimeout(poll, 1000); });

@@ -60,7 +60,7 @@ export interface Demo {
 }
 
 const DIST = new URL('../dist/', import.meta.url);
-const FAULT_MODES = ['none', 'down', 'status', 'hang'];
+const FAULT_MODES = ['none', 'down', 'status', 'hang', 'flaky'];
 
 function cookies(req: IncomingMessage): { [k: string]: string } {
   const out: { [k: string]: string } = {};
@@ -137,10 +137,19 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       return send(res, 303, 'text/plain', '', { Location: '/order-received/' + id, 'Set-Cookie': 'demo_cart=; Path=/; Max-Age=0' });
     }
     if (req.method == 'POST' && path == '/inspector/fault') {
-      const f = JSON.parse(await readBody(req)) as { standIn: string; mode: string; status?: number; retryAfter?: number };
+      const f = JSON.parse(await readBody(req)) as { standIn: string; mode: string; status?: number; retryAfter?: number; rate?: number };
       const s = standIns[f.standIn];
       if (!s || !FAULT_MODES.includes(f.mode)) return send(res, 400, 'text/plain', 'unknown stand-in or mode');
-      s.fault(f.mode == 'status' ? { mode: 'status', status: f.status || 503, retryAfter: f.retryAfter } : ({ mode: f.mode } as Fault));
+      // flaky: `rate` of the requests fail (0.4 when absent), answered `status`.
+      const rate = f.rate ?? 0.4;
+      if (f.mode == 'flaky' && !(typeof rate == 'number' && rate >= 0 && rate <= 1)) return send(res, 400, 'text/plain', 'flaky: rate must be a number from 0 to 1');
+      s.fault(
+        f.mode == 'status'
+          ? { mode: 'status', status: f.status || 503, retryAfter: f.retryAfter }
+          : f.mode == 'flaky'
+            ? { mode: 'flaky', rate, status: f.status || 500, retryAfter: f.retryAfter }
+            : ({ mode: f.mode } as Fault),
+      );
       return send(res, 204, 'text/plain', '');
     }
     if (req.method != 'GET' && req.method != 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');

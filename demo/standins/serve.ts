@@ -4,6 +4,21 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { Fault, Received, StandIn, VendorHandler } from './types';
 
+/**
+ * A seeded generator of numbers in [0, 1) (mulberry32): a flaky fault with a seed fails the same requests
+ * of a run, request for request, every time.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Bodies past this are refused (unless a stand-in sets its own): no browser event batch comes near it, a runaway test might. */
 const MAX_BODY = 1024 * 1024;
 
@@ -21,6 +36,8 @@ export function standIn(o: StandInOptions): StandIn {
   const sockets = new Set<Socket>();
   let fault: Fault = { mode: 'none' };
   let faultLeft = Infinity;
+  /** Where a flaky fault's choices come from. */
+  let chance: () => number = Math.random;
   let n = 0;
   let url = '';
   const maxBody = o.maxBody ?? MAX_BODY;
@@ -83,9 +100,9 @@ export function standIn(o: StandInOptions): StandIn {
         return;
       }
       let reply;
-      if (f.mode == 'status') {
-        r.fault = 'status';
-        reply = { status: f.status, headers: f.retryAfter != null ? { 'Retry-After': String(f.retryAfter) } : undefined };
+      if (f.mode == 'status' || (f.mode == 'flaky' && chance() < f.rate)) {
+        r.fault = f.mode;
+        reply = { status: f.status ?? 500, headers: f.retryAfter != null ? { 'Retry-After': String(f.retryAfter) } : undefined };
       } else if (size > maxBody) reply = { status: 413, reason: 'body over ' + maxBody + ' bytes' };
       else reply = o.handle({ method: r.method, path: r.path, headers: req.headers, body, raw: text });
       r.status = reply.status;
@@ -119,8 +136,10 @@ export function standIn(o: StandInOptions): StandIn {
       return fault;
     },
     fault(f, times = Infinity) {
+      if (f.mode == 'flaky' && !(f.rate >= 0 && f.rate <= 1)) throw new RangeError('flaky fault: rate must be from 0 to 1, got ' + f.rate);
       fault = f;
       faultLeft = times;
+      chance = f.mode == 'flaky' && f.seed != null ? seededRandom(f.seed) : Math.random;
     },
     clear() {
       received.length = 0;

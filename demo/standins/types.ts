@@ -13,7 +13,13 @@ export type Fault =
   /** POSTs are answered with this status (and Retry-After, in seconds, when given). */
   | { mode: 'status'; status: number; retryAfter?: number }
   /** POSTs are never answered (the client's own timeout has to give up). */
-  | { mode: 'hang' };
+  | { mode: 'hang' }
+  /**
+   * Each request fails with probability `rate` (0 to 1), answered `status` (500 when absent, with
+   * Retry-After when given); the rest are answered normally. With a `seed` the choices repeat from run to run (a
+   * seeded generator), else they come from Math.random.
+   */
+  | { mode: 'flaky'; rate: number; status?: number; retryAfter?: number; seed?: number };
 
 /** One request a stand-in read, whatever it answered. */
 export interface Received {
