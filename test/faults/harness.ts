@@ -142,6 +142,11 @@ export interface Counts {
   /** What else went wrong: page errors, CSP violations, storage written without consent... (must be empty). */
   problems: string[];
   ms: number;
+  /**
+   * Rows with a flaky vendor only: ms from the row's last track() call to the first accepted (2xx) arrival,
+   * at that vendor's stand-in, of the event that arrived there last; Infinity when one never arrived.
+   */
+  lastDeliveryMs?: number;
 }
 
 const countBy = (xs: unknown[]) => {
@@ -158,6 +163,34 @@ export function arrivals(shop: Shop, prefix: string) {
     q: countBy(shop.quarticon.events().filter((b) => b.eventType == 'eventClick').map((b) => b.productId).filter(mine)),
     a: countBy(shop.aqurate.rows().filter((r) => r.event == 'link_click').map((r) => r.product_id).filter(mine)),
   };
+}
+
+/** The product ids one request to a stand-in carried: DataCue's events, Quarticon's event, Aqurate's rows. */
+function productsIn(body: unknown): unknown[] {
+  type Item = { event?: { product_id?: unknown }; productId?: unknown; product_id?: unknown } | null;
+  return (Array.isArray(body) ? body : [body]).map((b: Item) => b?.event?.product_id ?? b?.productId ?? b?.product_id);
+}
+
+/**
+ * When each product of `prefix` first arrived at a stand-in in a request it accepted (answered 2xx), in ms
+ * since the epoch: the stand-ins run in this process, on its clock.
+ */
+export function firstArrivals(shop: Shop, standIn: string, prefix: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of shop.demo.standIns[standIn].received) {
+    if (r.status == null || r.status < 200 || r.status >= 300) continue;
+    for (const id of productsIn(r.body))
+      if (typeof id == 'string' && id.startsWith(idPart(prefix) + '-') && !out.has(id)) out.set(id, Date.parse(r.at));
+  }
+  return out;
+}
+
+/** Ms from `from` to the first accepted arrival at `standIn` of the last of `tracked` to arrive there; Infinity when one never did. */
+export function lastDelivery(shop: Shop, standIn: string, prefix: string, tracked: string[], from: number): number {
+  const at = firstArrivals(shop, standIn, prefix);
+  let last = -Infinity;
+  for (const id of tracked) last = Math.max(last, at.get(id) ?? Infinity);
+  return last - from;
 }
 
 /** Figures of a scenario: what arrived of `tracked`, compared per product. */
