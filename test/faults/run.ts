@@ -3,7 +3,8 @@
 // product arrived that nobody tracked, DataCue got a double where no page died, a flaky vendor's last
 // event arrived past the 30 s target, or a scenario saw a problem. `npm run test:faults -- <name>...` runs
 // only the scenarios named; FAULTS_DEBUG=1 prints what the stand-ins refused and where a scenario threw.
-import { type Counts, launch } from './harness';
+import { constants } from 'node:os';
+import { type Browser, type Counts, launch } from './harness';
 import { SCENARIOS } from './scenarios';
 
 /** Issue 14: "Under a vendor that fails 40 % of requests, every one of 500 events arrives within 30 s." */
@@ -47,18 +48,47 @@ export function table(rows: Counts[]): string {
 if (import.meta.url == `file://${process.argv[1]}`) {
   const only = process.argv.slice(2);
   const list = only.length ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
-  const browser = await launch();
+
+  // Playwright closes the browser on SIGTERM and SIGHUP and leaves the process running: each row from
+  // then on threw "Target page, context or browser has been closed" and the table blamed the rows, as
+  // it blamed both closing-tab rows in the run of 2026-11-30 (the same message; no load reproduces it).
+  // A signal now stops the run after the row it lands in, and the run says so; a second one ends it at once.
+  let stoppedBy: NodeJS.Signals | undefined;
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const)
+    process.on(sig, () => {
+      if (stoppedBy) process.exit(128 + constants.signals[sig]);
+      stoppedBy = sig;
+      console.log(`${sig}: the run stops after this row (Playwright closes the browser now)`);
+    });
+  // A browser that disconnects without a signal (crashed, or its process killed alone) fails the row it
+  // was in, and the next rows get a new one rather than all throwing.
+  let browser: Browser;
+  let disconnected = false;
+  const start = async () => {
+    browser = await launch();
+    disconnected = false;
+    browser.on('disconnected', () => (disconnected = true));
+  };
+  await start();
+
   const rows: Counts[] = [];
   let failed = 0;
   try {
     for (const s of list) {
+      if (stoppedBy) break;
+      if (disconnected) {
+        console.log('     (a new browser for the rows left)');
+        await start();
+      }
       let r: Counts;
       try {
-        r = await s.run({ browser, full: true });
+        r = await s.run({ browser: browser!, full: true });
       } catch (err) {
         if (process.env.FAULTS_DEBUG) console.log((err as Error).stack);
-        r = { scenario: s.name, tracked: 0, datacue: 0, relay: 0, lost: 0, doubled: 0, relayDoubled: 0, phantom: 0, pageDeaths: false, problems: ['threw: ' + (err as Error).message], ms: 0 };
+        r = { scenario: s.name, tracked: 0, datacue: 0, relay: 0, lost: 0, doubled: 0, relayDoubled: 0, phantom: 0, pageDeaths: false, problems: ['threw: ' + (err as Error).message.split('\n')[0]], ms: 0 };
       }
+      if (disconnected)
+        r.problems.push(stoppedBy ? `the browser was closed on ${stoppedBy} to the run` : 'the browser disconnected during the row, no signal to the run: it crashed or was killed');
       rows.push(r);
       const why = failures(r);
       if (why.length) failed++;
@@ -66,10 +96,14 @@ if (import.meta.url == `file://${process.argv[1]}`) {
       console.log(`${why.length ? 'FAIL' : 'ok  '} ${s.name}: ${r.tracked} tracked, ${r.lost} lost, ${r.doubled} doubled${last}${why.length ? ' — ' + why.join('; ') : ''}`);
     }
   } finally {
-    await browser.close();
+    await browser!.close();
   }
   console.log('\n' + table(rows) + '\n');
   if (rows.some((r) => r.lastDeliveryMs != null)) console.log(LAST_DELIVERY_LEGEND + '\n');
+  if (stoppedBy) {
+    console.log(`stopped by ${stoppedBy}: ${list.length - rows.length} of ${list.length} rows not run`);
+    process.exit(128 + constants.signals[stoppedBy]);
+  }
   const total = rows.reduce((n, r) => n + r.tracked, 0);
   if (!only.length && total < 10_000) console.log(`only ${total} events in all (at least 10,000 wanted)`), failed++;
   console.log(failed ? `${failed} failed` : 'no event lost');
