@@ -17,13 +17,19 @@ function dest(name = 'x', answer?: (b: TrackedEvent[]) => SendResult): Destinati
     },
   };
 }
-const settle = () => new Promise((r) => setTimeout(r, 20));
+/**
+ * How long a check may wait for what the tracker does on its own (the config's page events, a send
+ * after consent): milliseconds of work, so seconds are generous on a loaded machine, and under the
+ * test's own 5 s, so that a failure names what never came. Checks wait for a state, never a sleep.
+ */
+const WAIT = { timeout: 4_000 };
 
 describe('tracker', () => {
   beforeEach(() => {
     localStorage.clear();
     for (const c of document.cookie.split('; ')) if (c) document.cookie = c.split('=')[0] + '=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path=/';
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // The same spy across tests (spyOn finds it in place): its calls are this test's only.
+    vi.spyOn(console, 'warn').mockImplementation(() => {}).mockClear();
   });
 
   it('enriches an event with ids, time, page and user', async () => {
@@ -96,7 +102,6 @@ describe('tracker', () => {
     expect(d1.sent).toHaveLength(0);
     const d2 = dest();
     const page2 = createTracker({}, { store, destinations: [d2], auto: true });
-    await settle();
     await page2.flush();
     expect(d2.sent.map((t) => t.e)).toEqual([{ type: 'click', subtype: 'product', product_id: 'p2' }]);
   });
@@ -126,22 +131,23 @@ describe('tracker', () => {
   it('tracks the page view from the config by itself', async () => {
     const d = dest();
     createTracker({ api_key: undefined, page_type: 'category', category_update: { name: 'Outdoor' }, category_id: '41' }, { store: memoryStore(), destinations: [d], auto: true });
-    await settle();
-    expect(d.sent.map((t) => t.e)).toEqual([{ type: 'pageview', subtype: 'category', category_name: 'Outdoor', category_id: '41' }]);
+    await vi.waitFor(() => expect(d.sent.map((t) => t.e)).toEqual([{ type: 'pageview', subtype: 'category', category_name: 'Outdoor', category_id: '41' }]), WAIT);
   });
 
   it("sends a category page view with the category's name only; without a name, nothing, and one warning naming the field", async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const d = dest();
     createTracker({ api_key: undefined, page_type: 'category', category_name: 'Sofas', category_id: '41' }, { store: memoryStore(), destinations: [d], auto: true });
-    await settle();
-    expect(d.sent.map((t) => t.e)).toEqual([{ type: 'pageview', subtype: 'category', category_name: 'Sofas', category_id: '41' }]);
+    await vi.waitFor(() => expect(d.sent.map((t) => t.e)).toEqual([{ type: 'pageview', subtype: 'category', category_name: 'Sofas', category_id: '41' }]), WAIT);
     warn.mockClear();
     const d2 = dest();
-    createTracker({ api_key: 'k', page_type: 'category', category_id: '41' }, { store: memoryStore(), destinations: [d2], auto: true });
-    await settle();
+    const t2 = createTracker({ api_key: 'k', page_type: 'category', category_id: '41' }, { store: memoryStore(), destinations: [d2], auto: true });
+    // The warning says the config's page view was refused; the flush after it, that nothing else waits.
+    await vi.waitFor(() => expect(warn).toHaveBeenCalled(), WAIT);
+    await t2.flush();
     // Seed 001: category_name is the category's name; its id is no stand-in for it.
     expect(d2.sent).toEqual([]);
+    expect(await t2.stats()).toMatchObject({ waiting: 0, sent: 0 });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toContain('category_name');
   });
@@ -154,7 +160,7 @@ describe('tracker', () => {
       stock, category_ids: ['18'], main_category: 'Shirts', categories: ['Shirts', 'Summer'],
     });
     createTracker({ page_type: 'product', product_id: '3310', product_update: [variant('S', 12), variant('M', 0)] }, { store: memoryStore(), destinations: [d], auto: true });
-    await settle();
+    await vi.waitFor(() => expect(d.sent).toHaveLength(1), WAIT);
     const seed = (v: string, stock: number) => ({
       product_id: '3310', variant_id: v, name: 'Linen Shirt - ' + v, price: 39.9, full_price: 49.9, photo_url: 'https://shop.example/3310.jpg',
       available: stock > 0, stock, main_category: 'Shirts', categories: ['Shirts', 'Summer'], brand: 'Northwind',
@@ -165,20 +171,21 @@ describe('tracker', () => {
     // Without product_update in the config, the page view has none.
     const d2 = dest();
     createTracker({ page_type: 'product', product_id: '3310' }, { store: memoryStore(), destinations: [d2], auto: true });
-    await settle();
-    expect(d2.sent.map((t) => t.e)).toEqual([{ type: 'pageview', subtype: 'product', product_id: '3310' }]);
+    await vi.waitFor(() => expect(d2.sent.map((t) => t.e)).toEqual([{ type: 'pageview', subtype: 'product', product_id: '3310' }]), WAIT);
   });
 
   it('tracks an order once, even when the confirmation page is reloaded', async () => {
     const cfg = { page_type: 'order confirmation', order_id: 'o9', order_details: { cart: [{ product_id: 'p', variant_id: 'v', quantity: 1, unit_price: 2, currency: 'EUR' }] } };
     const d1 = dest();
     createTracker(cfg, { store: memoryStore(), destinations: [d1], auto: true });
-    await settle();
+    await vi.waitFor(() => expect(d1.sent.map((t) => t.e.order_id)).toEqual(['o9']), WAIT);
     const d2 = dest();
-    createTracker(cfg, { store: memoryStore(), destinations: [d2], auto: true });
-    await settle();
-    expect(d1.sent.map((t) => t.e.order_id)).toEqual(['o9']);
-    expect(d2.sent).toHaveLength(0);
+    const reloaded = createTracker(cfg, { store: memoryStore(), destinations: [d2], auto: true });
+    // The config's events are tracked right after the tracker's set-up, before this login is written
+    // (a task later); once the login is sent, whatever the reload tracked would have gone with it.
+    await reloaded.track({ type: 'login' });
+    await reloaded.flush();
+    expect(d2.sent.map((t) => t.e.type)).toEqual(['login']);
   });
 
   it('holds events in memory while consent is pending, sends them once granted', async () => {
@@ -190,8 +197,8 @@ describe('tracker', () => {
     expect(document.cookie).toBe('');
     expect(localStorage.length).toBe(0);
     await t.consent('granted');
-    await settle();
-    expect(d.sent).toHaveLength(1);
+    // Sent by the grant itself, not by a flush of the test's.
+    await vi.waitFor(() => expect(d.sent).toHaveLength(1), WAIT);
     expect(document.cookie).toContain('stk_aid=');
   });
 
@@ -202,7 +209,8 @@ describe('tracker', () => {
     await t.consent('denied');
     await t.track({ type: 'login' });
     await t.consent('granted');
-    await settle();
+    // flush() shares the round of sending the grant started, and resolves when it is over.
+    await t.flush();
     expect(d.sent).toHaveLength(0);
     expect((await t.stats()).waiting).toBe(0);
   });
@@ -230,15 +238,19 @@ describe('install', () => {
     const t = install(w)!;
     expect(w.shoptrack).toBe(t);
     expect(w.datacue).toBe(t);
-    await settle();
-    expect(resolved).toHaveBeenCalled();
-    expect(calls).toHaveLength(1);
+    // Both queued calls answered: the login resolved, the bogus event rejected (and nothing else).
+    await vi.waitFor(() => {
+      expect(resolved).toHaveBeenCalled();
+      expect(calls).toHaveLength(1);
+    }, WAIT);
     expect(calls[0]).toMatch(/^event.type: unknown event "bogus"; expected one of pageview\/home, /);
   });
 });
 
 describe('automatic page events from an incomplete config', () => {
-  beforeEach(() => void vi.spyOn(console, 'warn').mockImplementation(() => {}));
+  // The same spy across tests (spyOn finds it in place): its calls are this test's only, so that a
+  // warning seen is this config's, not one an earlier test left.
+  beforeEach(() => void vi.spyOn(console, 'warn').mockImplementation(() => {}).mockClear());
   const cases: [string, object, string][] = [
     ['a product page without a product', { page_type: 'product' }, 'config (page_type "product"): event.product_id: must be a non-empty string'],
     ['a search page without a term', { page_type: 'search' }, 'config (page_type "search"): event.term: must be a non-empty string'],
@@ -247,10 +259,12 @@ describe('automatic page events from an incomplete config', () => {
   ];
   it.each(cases)('warns about %s, naming the field, and tracks nothing for it', async (_, cfg, message) => {
     const d = dest();
-    createTracker(cfg, { store: memoryStore(), destinations: [d], auto: true });
-    await settle();
+    const t = createTracker(cfg, { store: memoryStore(), destinations: [d], auto: true });
+    // The warning says the config's event was refused; the flush after it, that nothing else waits.
+    await vi.waitFor(() => expect(console.warn).toHaveBeenCalledWith('[shoptrack] ' + message), WAIT);
+    await t.flush();
     expect(d.sent).toHaveLength(0);
-    expect(console.warn).toHaveBeenCalledWith('[shoptrack] ' + message);
+    expect(await t.stats()).toMatchObject({ waiting: 0, sent: 0 });
   });
 });
 
