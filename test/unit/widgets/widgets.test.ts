@@ -1,5 +1,5 @@
 // The widgets against DataCue's answers (seeds/001) and the relay's vendor answers, in happy-dom.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 
 // The tracker's warn() keeps the console.warn it found at load: replace it before anything is imported.
 const warns = vi.hoisted(() => {
@@ -14,7 +14,7 @@ vi.mock('../../../src/browser/transport', async (actual) => ({ ...(await actual<
 import { readConfig } from '../../../src/browser/config';
 import type { Tracker } from '../../../src/browser/tracker';
 import type { Dict, RecAnswer, ShopEvent } from '../../../src/events/types';
-import { mountWidgets } from '../../../src/widgets';
+import { WRITE_WAIT_MS, mountWidgets } from '../../../src/widgets';
 import { RECENT_KEPT, RECENT_KEY } from '../../../src/widgets/recent';
 
 interface Fake {
@@ -221,18 +221,21 @@ describe('safety', () => {
 
 describe('a page without placeholders', () => {
   it('gets no stylesheet and no price formatter, before or after the answer', async () => {
-    const settle = () => new Promise((r) => setTimeout(r, 0));
-    // The earlier tests' formatters, warmed in timers of their own, are made before the spy is set.
-    await settle();
+    // The earlier tests' formatters, warmed in timers of their own, are made before the spy is set: a
+    // timer of the same delay set now fires after theirs.
+    await new Promise((r) => setTimeout(r, 0));
     const nf = vi.spyOn(Intl, 'NumberFormat');
+    // This page's timers are the test's: every one the widgets set (a formatter's warm-up) is run below.
+    vi.useFakeTimers();
     try {
       const f = mount({ page_type: 'home', currency: 'EUR' }, '<main><h1>Shop</h1></main>');
       f.answer({ related_product_skus: [P('1')], main_banners: [{ banner_id: 'b', photo_url: '/b.jpg' }] });
-      await settle();
+      await vi.runAllTimersAsync();
       expect(document.adoptedStyleSheets).toHaveLength(0);
       expect($$('style')).toHaveLength(0);
       expect(nf).not.toHaveBeenCalled();
     } finally {
+      vi.useRealTimers();
       nf.mockRestore();
     }
   });
@@ -324,6 +327,9 @@ describe('navigation', () => {
     const assign = vi.spyOn(location, 'assign').mockImplementation(() => {});
     const f = mount({ page_type: 'home' }, '<div data-dc-products="related"></div>');
     f.answer({ related_product_skus: [P('1')] });
+    // The test's clock: WRITE_WAIT_MS, after which a click navigates unwritten, never passes by itself.
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
     let release = () => {};
     (f.t as { track: unknown }).track = () => new Promise<void>((r) => (release = r));
     const seen: boolean[] = [];
@@ -332,10 +338,13 @@ describe('navigation', () => {
     $('.dc-c').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true }));
     $('.dc-c').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
     expect(seen).toEqual([false, true]);
-    await new Promise((r) => setTimeout(r, 0));
+    // Every timer and promise due before WRITE_WAIT_MS has run, and the write is still pending.
+    await vi.advanceTimersByTimeAsync(WRITE_WAIT_MS - 1);
     expect(assign).not.toHaveBeenCalled();
+    // The write ends; the clock stays short of WRITE_WAIT_MS, so the write is what lets the link go.
     release();
-    await new Promise((r) => setTimeout(r, 0));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(assign).toHaveBeenCalledTimes(1);
     expect(assign).toHaveBeenCalledWith('http://localhost:3000/product/1');
     assign.mockRestore();
   });
@@ -392,12 +401,13 @@ describe('vendor placements', () => {
     relayGet.mockImplementation(async (u: string) => (urls.push(u), { status: 200, body: JSON.stringify(body) }));
     return urls;
   };
-  const settle = () => new Promise((r) => setTimeout(r, 0));
+  /** Until the relay's (stubbed) answer has been drawn: the check passes, or fails after a generous wait. */
+  const drawn = (check: () => void) => vi.waitFor(check, { timeout: 4_000 });
 
   it('asks the relay for a Quarticon placement and tracks clicks with the trackingString', async () => {
     const urls = stubFetch({ status: 'OK', timestamp: 1, data: [{ id: 'Q1', title: 'Lamp', image: '/q1.jpg', url: '/product/Q1', price: '19.90', priceOld: '25.00', trackingString: 'ts-1' }] });
     const f = mount({ ...PRODUCT_PAGE, user_id: 'ann@example.com', category_id: 'c 1', relay_url: '/relay/', currency: 'USD', locale: 'en-US' }, '<div data-qc-placement="frame_1" data-dc-title="Picks"></div>');
-    await settle();
+    await drawn(() => expect($$('.dc-c')).toHaveLength(1));
     expect(urls).toEqual(['/relay/recs/quarticon?placementId=frame_1&cookie=anon-1&filterProduct=P0&filterCategory=c+1']);
     expect(texts('h2')).toEqual(['Picks']);
     expect(texts('.dc-p')).toEqual(['$19.90$25.00']);
@@ -408,7 +418,7 @@ describe('vendor placements', () => {
   it('asks the relay for Aqurate recommendations of the product on view', async () => {
     const urls = stubFetch({ items: [{ product_id: 'A1', name: 'Mug', price: 4, photo_url: '/a1.jpg', link: '/product/A1' }] });
     const f = mount({ ...PRODUCT_PAGE, relay_url: 'https://shop.example/relay' }, '<div data-aq-recs="cross-sell"></div>');
-    await settle();
+    await drawn(() => expect($$('.dc-c')).toHaveLength(1));
     expect(urls).toEqual(['https://shop.example/relay/recs/aqurate/cross-sell?product_id=P0']);
     $('.dc-c').click();
     expect(f.tracked).toEqual([[{ type: 'click', subtype: 'product', product_id: 'A1', source: 'aqurate' }, true]]);
@@ -417,8 +427,7 @@ describe('vendor placements', () => {
   it('hides placements the relay answers nothing for, or that cannot be asked', async () => {
     stubFetch({ status: 'ERROR', data: { error_code: 1 } });
     mount({ ...PRODUCT_PAGE, relay_url: '/relay' }, '<div id="q" data-qc-placement="f1"></div><div id="a" data-aq-recs="bogus"></div><div id="b" data-qc-placement="a b"></div>');
-    await settle();
-    expect($$('.dc-e').map((e) => e.id)).toEqual(['q', 'a', 'b']);
+    await drawn(() => expect($$('.dc-e').map((e) => e.id)).toEqual(['q', 'a', 'b']));
     expect(warns).toHaveLength(2);
     warns.length = 0;
     mount({ page_type: 'home' }, '<div data-qc-placement="f1"></div>');
@@ -430,7 +439,6 @@ describe('vendor placements', () => {
     // The transport's answer to a network error: status 0, no body.
     relayGet.mockImplementation(async () => ({ status: 0 }));
     mount({ ...PRODUCT_PAGE, relay_url: '/relay' }, '<div data-aq-recs="upsell"></div>');
-    await settle();
-    expect($('[data-aq-recs]').classList.contains('dc-e')).toBe(true);
+    await drawn(() => expect($('[data-aq-recs]').classList.contains('dc-e')).toBe(true));
   });
 });
