@@ -169,14 +169,15 @@ describe('DataCue backend through the sync engine', () => {
   let engine: SyncEngine;
   const lines: string[] = [];
 
-  const settled = async () => {
-    for (let i = 0; i < 150; i++) {
+  /** Until no record waits for DataCue (the engine's own status); generous, for a loaded machine. */
+  const settled = async (ms = 20_000) => {
+    for (const end = Date.now() + ms; ; ) {
       const s = await engine.status();
       const waiting = Object.values(s.counts.datacue || {}).reduce((n, e) => n + e.waiting, 0);
       if (!waiting) return s;
+      if (Date.now() > end) throw new Error('records still waiting: ' + JSON.stringify(s));
       await new Promise((r) => setTimeout(r, 25));
     }
-    throw new Error("records still waiting: " + JSON.stringify(await engine.status()));
   };
 
   beforeEach(async () => {
@@ -230,7 +231,7 @@ describe('DataCue backend through the sync engine', () => {
     const users = ['u1', 'u2', 'u3'].map((id) => ({ entity: 'customer', op: 'upsert' as const, record: { customer_id: id, first_name: 'N' + id } }));
     await engine.submit(users);
     // Wait until the refusal is stored, then let the stand-in take it.
-    for (let i = 0; i < 200 && !(await engine.status()).errors.length; i++) await new Promise((r) => setTimeout(r, 10));
+    await expect.poll(async () => (await engine.status()).errors.length, { timeout: 20_000 }).toBeGreaterThan(0);
     expect((await engine.status()).errors[0]).toMatchObject({ key: 'u2', state: 'waiting', error: expect.stringContaining('u2 refused') });
     stand.refuse.delete('users:u2');
     await settled();

@@ -2,7 +2,7 @@
 // table's rows, or the query of a GET, never "undefined" or "?"), and the rows filter by vendor.
 import { request } from 'node:http';
 import { Window } from 'happy-dom';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { INSPECTOR_HTML, carries } from '../../demo/inspector';
 import { type Demo, startDemo } from '../../demo/server';
 import { QUARTICON_DEMO_CUSTOMER, QUARTICON_DEMO_KEY } from '../../demo/standins/quarticon';
@@ -77,9 +77,9 @@ describe('the inspector page', () => {
     let polled = 0;
     const fakeFetch = async () => ({ json: async () => (polled++ ? new Promise(() => {}) : data) });
     new Function('fetch', 'setTimeout', 'document', script)(fakeFetch, () => 0, document);
-    await new Promise((r) => setTimeout(r, 50));
+    // Drawn once the page has read its poll's answer.
+    await vi.waitFor(() => expect(document.querySelectorAll('#rows tr').length).toBe(data.received.length), { timeout: 10_000 });
     const rows = [...document.querySelectorAll('#rows tr')];
-    expect(rows.length).toBe(data.received.length);
     const text = rows.map((r) => r.querySelector('.carries')!.textContent!);
     for (const t of text) expect(t).not.toMatch(/undefined|^\?|, \?/);
     expect(text).toContain('page_view (detail_page)POST /input/website_events');

@@ -191,7 +191,7 @@ describe('Shoptimiza', () => {
     expect(await first.nextUploadAt()).toBeGreaterThanOrEqual(now + SHOPTIMIZA_FIRST_UPLOAD_DELAY_MS - 1000);
     await store.setMeta(NEXT_UPLOAD_KEY, String(Date.now() - 1));
     first.start();
-    for (let i = 0; i < 500 && !stand.uploads().length; i++) await new Promise((r) => setTimeout(r, 10));
+    await expect.poll(() => stand.uploads().length, { timeout: 20_000 }).toBeGreaterThan(0);
     expect(stand.uploads().map((u) => u.lines)).toEqual([[{ key: '122', items: ['508', '563'] }]]);
     await first.stop();
     const next = +(await store.getMeta(NEXT_UPLOAD_KEY))!;
