@@ -212,7 +212,12 @@ export async function runPgFaults(o: PgFaultOptions): Promise<PgFaultFigures> {
       const r = await check.query<{ n: string }>(
         "SELECT (SELECT count(*) FROM shoptrack_jobs WHERE state <> 'failed') + (SELECT count(*) FROM shoptrack_sync WHERE state = 'queued') AS n",
       );
-      if (r.rows[0].n == '0' || Date.now() > deadline) break;
+      if (r.rows[0].n == '0') break;
+      // Without that proof, no count below can say "nothing more will come".
+      if (Date.now() > deadline) {
+        problems.push(`timed out with ${r.rows[0].n} job(s) or record(s) still in the outbox`);
+        break;
+      }
       await sleep(200);
     }
     const failed = await check.query<{ n: string; error: string | null }>("SELECT count(*) AS n, min(error) AS error FROM shoptrack_jobs WHERE state = 'failed'");

@@ -94,12 +94,9 @@ it('the Shoptimiza sales file is uploaded once when it comes due, by one of thre
     const settings = { apiKey: SHOPTIMIZA_DEMO_KEY, secret: SHOPTIMIZA_DEMO_SECRET, url: stand.url.replace(/\/$/, ''), upload: true };
     const uploaders = stores.map((s) => shoptimizaUploader(settings, s, quiet));
     uploaders.forEach((u) => u.start());
-    // Done when every relay sees the next upload a week away.
-    for (let i = 0; i < 600; i++) {
-      const next = await Promise.all(uploaders.map((u) => u.nextUploadAt()));
-      if (next.every((t) => t > Date.now() + 86400_000)) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Done when every relay sees the next upload a week away; stop() then waits for any upload under way.
+    const aWeekAway = async () => (await Promise.all(uploaders.map((u) => u.nextUploadAt()))).every((t) => t > Date.now() + 86400_000);
+    await expect.poll(aWeekAway, { timeout: 30_000, interval: 50 }).toBe(true);
     await Promise.all(uploaders.map((u) => u.stop()));
     expect(stand.received).toHaveLength(1);
     expect(stand.uploads()).toHaveLength(1);
