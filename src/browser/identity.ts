@@ -23,7 +23,7 @@ export interface Identity {
   /** False while consent is pending: nothing is written to cookies or storage. */
   persist(on: boolean): void;
   /** Forgets every id (consent denied): new ids from here on, nothing left in cookies or storage. */
-  clear(): void;
+  forget(): void;
 }
 
 /**
@@ -93,7 +93,7 @@ export function createIdentity(persist: boolean, cookieDomain?: string): Identit
       persist = on;
       save();
     },
-    clear() {
+    forget() {
       for (const k of [AID_KEY, SID_KEY]) {
         cookie(k, '', -1);
         ls(k, null);

@@ -143,7 +143,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
       consent = state;
       id.persist(granted());
       if (state == 'denied') {
-        id.clear();
+        id.forget();
         await current.del((await current.all()).map((e) => e.k));
         Object.assign(current, (mem = memoryStore()));
       } else if (granted() && was != state) {

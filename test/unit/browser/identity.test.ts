@@ -86,7 +86,7 @@ describe('Identity', () => {
     const id = createIdentity(true);
     id.uid = 'u1';
     const old = id.aid;
-    id.clear();
+    id.forget();
     expect(id.aid).not.toBe(old);
     expect(id.uid).toBeNull();
     expect(localStorage.getItem(AID_KEY)).toBeNull();
