@@ -3,10 +3,20 @@
 import type { SyncInput } from '../src/relay/sync';
 import { CATEGORIES, CURRENCY, NO_VARIANTS, PRODUCTS } from './catalog';
 
+/** The order number of the first order of the demo's history. */
+const HISTORY_FIRST_ORDER = 9001;
+
 const CUSTOMERS = [
   { customer_id: 'demo-ana', email: 'ana@shop.example', first_name: 'Ana', last_name: 'Rojas', profile: { location: 'Santiago' }, email_subscriber: true },
   { customer_id: 'demo-ben', email: 'ben@shop.example', first_name: 'Ben', last_name: 'Okafor' },
   { customer_id: 'demo-chloe', email: 'chloe@shop.example', first_name: 'Chloé', last_name: 'Martin', profile: { segment: 'gold' } },
+];
+
+/** The customers' cities, in CUSTOMERS' order (country as ISO 3166-1 alpha-2). */
+const ADDRESSES = [
+  { city: 'Santiago', country: 'CL' },
+  { city: 'Lagos', country: 'NG' },
+  { city: 'Lyon', country: 'FR' },
 ];
 
 export function demoSyncData(): SyncInput[] {
@@ -34,7 +44,8 @@ export function demoSyncData(): SyncInput[] {
     },
   }));
   const customers: SyncInput[] = CUSTOMERS.map((record) => ({ entity: 'customer', op: 'upsert', record }));
-  // Twelve past orders over the last weeks, each of one or two catalog products.
+  // Twelve past orders over the last weeks, each of one or two catalog products. Numbered as a shop numbers
+  // its orders (engage takes whole numbers only, seeds/003), below the storefront's own (10001 on).
   const orders: SyncInput[] = Array.from({ length: 12 }, (_, i) => {
     const lines = [PRODUCTS[i % PRODUCTS.length], PRODUCTS[(i * 3 + 1) % PRODUCTS.length]].slice(0, 1 + (i % 2)).map((p) => ({
       product_id: p.id,
@@ -46,8 +57,11 @@ export function demoSyncData(): SyncInput[] {
       entity: 'order',
       op: 'upsert',
       record: {
-        order_id: 'demo-history-' + (i + 1),
+        order_id: String(HISTORY_FIRST_ORDER + i),
         customer_id: CUSTOMERS[i % CUSTOMERS.length].customer_id,
+        // Where it went and whose it was: engage requires city, country and email (seeds/003).
+        email: CUSTOMERS[i % CUSTOMERS.length].email,
+        ...ADDRESSES[i % CUSTOMERS.length],
         status: i == 5 ? 'cancelled' : 'completed',
         created_at: new Date(Date.UTC(2026, 9, 1 + i * 3, 10)).toISOString(),
         currency: CURRENCY,
