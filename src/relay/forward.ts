@@ -57,11 +57,20 @@ export function forward(
 
   const loops = forwarders.map((f) => {
 
+    // Until when the vendor asked, with Retry-After, to be left alone: a 2xx before then (another request
+    // that went through) does not bring its waiting jobs forward.
+    let retryAfterUntil = 0;
     // The vendor has answered: what it took is recorded even through a database restart (persistently).
     const settle = (jobs: Job[], r: SendResult) => persistently(() => record(jobs, r));
     const record = async (jobs: Job[], r: SendResult) => {
       const seqs = jobs.map((j) => j.seq);
-      if ('ok' in r) return store.done(seqs);
+      if ('ok' in r) {
+        await store.done(seqs);
+        // It takes requests again: what failed before is due now, not after a backoff of up to minutes
+        // (a vendor failing 40 % of requests would leave the last jobs waiting for minutes otherwise).
+        if (now() >= retryAfterUntil) await store.dueAgain(f.name, now());
+        return;
+      }
       if ('error' in r) {
         log('error', f.name + ' refused ' + seqs.length + ' job(s) for good', { error: r.error });
         return store.fail(seqs, r.error);
@@ -71,6 +80,7 @@ export function forward(
       if (expired.length) await store.fail(expired.map((j) => j.seq), 'gave up after ' + GIVE_UP_MS / 3600000 + ' h: ' + r.retry);
       const tries = Math.max(...jobs.map((j) => j.tries));
       const at = t + Math.max(backoff(tries, random()), r.after || 0);
+      if (r.after) retryAfterUntil = Math.max(retryAfterUntil, t + r.after);
       log('warn', f.name + ' will retry ' + seqs.length + ' job(s)', { reason: r.retry, in_ms: Math.round(at - t) });
       await store.retry(seqs.filter((s) => !expired.some((j) => j.seq == s)), at);
     };

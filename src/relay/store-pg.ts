@@ -300,6 +300,9 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
         "UPDATE shoptrack_jobs SET state = 'waiting', due = $2, owner = NULL, lease_until = NULL WHERE seq = ANY($1::bigint[]) AND state = 'sending' AND owner = $3",
         [seqs, ms(at), me],
       )),
+    // One statement: safe whichever relays run it at once.
+    dueAgain: async (vendor, now) =>
+      void (await query("UPDATE shoptrack_jobs SET due = $2 WHERE vendor = $1 AND state = 'waiting' AND tries > 0 AND due > $2", [vendor, ms(now)])),
     fail: async (seqs, error) =>
       void (await query(
         "UPDATE shoptrack_jobs SET state = 'failed', error = $2, owner = NULL, lease_until = NULL WHERE seq = ANY($1::bigint[]) AND state = 'sending' AND owner = $3",

@@ -38,6 +38,11 @@ export interface RelayStore {
   nextDue(vendor: string): Promise<number | undefined>;
   done(seqs: number[]): Promise<void>;
   retry(seqs: number[], at: number): Promise<void>;
+  /**
+   * The vendor has just taken a request: its waiting jobs that failed before (a try counted) and wait
+   * for a later time are due at `now`. Jobs being sent (another relay's lease) are left alone.
+   */
+  dueAgain(vendor: string, now: number): Promise<void>;
   /** Refused for good: kept with the reason, never sent again. */
   fail(seqs: number[], error: string): Promise<void>;
   getMeta(key: string): Promise<string | undefined>;
@@ -258,6 +263,7 @@ export function sqliteStore(path: string, opts: { recover?: boolean } = {}): Rel
     next: db.prepare<[string], { due: number | null }>("SELECT MIN(due) AS due FROM jobs WHERE vendor = ? AND state = 'waiting'"),
     done: db.prepare<[number]>('DELETE FROM jobs WHERE seq = ?'),
     retry: db.prepare<[number, number]>("UPDATE jobs SET state = 'waiting', due = ? WHERE seq = ?"),
+    dueAgain: db.prepare<[number, string, number]>("UPDATE jobs SET due = ? WHERE vendor = ? AND state = 'waiting' AND tries > 0 AND due > ?"),
     fail: db.prepare<[string, number]>("UPDATE jobs SET state = 'failed', error = ? WHERE seq = ?"),
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare<[string, string]>('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
@@ -316,6 +322,7 @@ export function sqliteStore(path: string, opts: { recover?: boolean } = {}): Rel
     nextDue: async (vendor) => q.next.get(vendor)?.due ?? undefined,
     done: async (seqs) => done(seqs),
     retry: async (seqs, at) => db.transaction(() => seqs.forEach((s) => q.retry.run(at, s)))(),
+    dueAgain: async (vendor, now) => void q.dueAgain.run(now, vendor, now),
     fail: async (seqs, error) => db.transaction(() => seqs.forEach((s) => q.fail.run(error, s)))(),
     getMeta: async (key) => q.getMeta.get(key)?.value,
     setMeta: async (key, value) => void q.setMeta.run(key, value),

@@ -108,6 +108,25 @@ describe.each(KINDS)('$name store', (kind) => {
     expect(await s.counts()).toEqual({ echo: { waiting: 0, failed: 1 } });
   });
 
+  it('dueAgain brings a vendor’s failed jobs forward, and no other vendor’s', async () => {
+    const { s } = await one();
+    const events = [ev(), ev(), ev()];
+    await s.accept(events, [echo, counter], 1000);
+    const [a] = await s.take('echo', 1000, 2);
+    await s.retry([a.seq], 90_000);
+    // The second echo job is being sent; the third has never been tried.
+    const [x] = await s.take('counter', 1000, 1);
+    await s.retry([x.seq], 90_000);
+    await s.dueAgain('echo', 5000);
+    expect(await s.nextDue('counter')).toBe(90_000);
+    const due = await s.take('echo', 5000, 10);
+    const id = (j: { payload: unknown }) => (j.payload as { id: string }).id;
+    expect(due.map((j) => [id(j), j.tries])).toEqual([
+      [events[0].id, 2],
+      [events[2].id, 1],
+    ]);
+  });
+
   it('threads a vendor’s per-shopper state through events and batches', async () => {
     const { s } = await one();
     await s.accept([ev('x'), ev('y'), ev('x')], [counter], 1000);
