@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** The browser tests whose checks are measured in frames (see the browser-timed project). */
+const TIMED = 'test/browser/widgets.test.ts';
+
 export default defineConfig({
   test: {
     projects: [
@@ -29,10 +32,24 @@ export default defineConfig({
           name: 'browser',
           environment: 'node',
           include: ['test/browser/**/*.test.ts'],
+          exclude: [TIMED],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Two cores: one Chromium per worker is what the machine holds.
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          // The widget tests that count frames and layout shifts (drawn within the frame the answer
+          // arrives in, CLS 0): run alone, after the others, so that no second Chromium takes the CPU
+          // a frame needs. The checks are the same; only what runs beside them is not.
+          name: 'browser-timed',
+          environment: 'node',
+          include: [TIMED],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1,
         },
       },
       {
