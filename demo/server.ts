@@ -140,16 +140,19 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       const f = JSON.parse(await readBody(req)) as { standIn: string; mode: string; status?: number; retryAfter?: number; rate?: number };
       const s = standIns[f.standIn];
       if (!s || !FAULT_MODES.includes(f.mode)) return send(res, 400, 'text/plain', 'unknown stand-in or mode');
-      // flaky: `rate` of the requests fail (0.4 when absent), answered `status`.
-      const rate = f.rate ?? 0.4;
-      if (f.mode == 'flaky' && !(typeof rate == 'number' && rate >= 0 && rate <= 1)) return send(res, 400, 'text/plain', 'flaky: rate must be a number from 0 to 1');
-      s.fault(
-        f.mode == 'status'
-          ? { mode: 'status', status: f.status || 503, retryAfter: f.retryAfter }
-          : f.mode == 'flaky'
-            ? { mode: 'flaky', rate, status: f.status || 500, retryAfter: f.retryAfter }
-            : ({ mode: f.mode } as Fault),
-      );
+      // flaky: `rate` of the requests fail (0.4 when absent), answered `status`. The stand-in checks the rate.
+      try {
+        s.fault(
+          f.mode == 'status'
+            ? { mode: 'status', status: f.status || 503, retryAfter: f.retryAfter }
+            : f.mode == 'flaky'
+              ? { mode: 'flaky', rate: f.rate ?? 0.4, status: f.status || 500, retryAfter: f.retryAfter }
+              : ({ mode: f.mode } as Fault),
+        );
+      } catch (err) {
+        if (err instanceof RangeError) return send(res, 400, 'text/plain', err.message);
+        throw err;
+      }
       return send(res, 204, 'text/plain', '');
     }
     if (req.method != 'GET' && req.method != 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');

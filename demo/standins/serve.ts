@@ -136,7 +136,8 @@ export function standIn(o: StandInOptions): StandIn {
       return fault;
     },
     fault(f, times = Infinity) {
-      if (f.mode == 'flaky' && !(f.rate >= 0 && f.rate <= 1)) throw new RangeError('flaky fault: rate must be from 0 to 1, got ' + f.rate);
+      if (f.mode == 'flaky' && !(typeof f.rate == 'number' && f.rate >= 0 && f.rate <= 1))
+        throw new RangeError('flaky fault: rate must be from 0 to 1, got ' + JSON.stringify(f.rate));
       fault = f;
       faultLeft = times;
       chance = f.mode == 'flaky' && f.seed != null ? seededRandom(f.seed) : Math.random;

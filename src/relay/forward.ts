@@ -60,6 +60,9 @@ export function forward(
     // Until when the vendor asked, with Retry-After, to be left alone: a 2xx before then (another request
     // that went through) does not bring its waiting jobs forward.
     let retryAfterUntil = 0;
+    // Whether jobs may wait in a backoff: this relay has had a failure since its last re-arm (or it has
+    // just started, and jobs of an earlier run may wait). In the steady state a 2xx then costs no write.
+    let backingOff = true;
     // The vendor has answered: what it took is recorded even through a database restart (persistently).
     const settle = (jobs: Job[], r: SendResult) => persistently(() => record(jobs, r));
     const record = async (jobs: Job[], r: SendResult) => {
@@ -68,7 +71,14 @@ export function forward(
         await store.done(seqs);
         // It takes requests again: what failed before is due now, not after a backoff of up to minutes
         // (a vendor failing 40 % of requests would leave the last jobs waiting for minutes otherwise).
-        if (now() >= retryAfterUntil) await store.dueAgain(f.name, now());
+        if (backingOff && now() >= retryAfterUntil) {
+          backingOff = false;
+          // Cleared first, so that a failure recorded meanwhile sets it again; set again if this write fails.
+          await store.dueAgain(f.name, now()).catch((err) => {
+            backingOff = true;
+            throw err;
+          });
+        }
         return;
       }
       if ('error' in r) {
@@ -81,6 +91,7 @@ export function forward(
       const tries = Math.max(...jobs.map((j) => j.tries));
       const at = t + Math.max(backoff(tries, random()), r.after || 0);
       if (r.after) retryAfterUntil = Math.max(retryAfterUntil, t + r.after);
+      backingOff = true;
       log('warn', f.name + ' will retry ' + seqs.length + ' job(s)', { reason: r.retry, in_ms: Math.round(at - t) });
       await store.retry(seqs.filter((s) => !expired.some((j) => j.seq == s)), at);
     };

@@ -155,9 +155,12 @@ const countBy = (xs: unknown[]) => {
   return m;
 };
 
+/** Whether `id` is one of the product ids `ids(prefix, ...)` hands out. */
+const ofScenario = (prefix: string) => (id: unknown): id is string => typeof id == 'string' && id.startsWith(idPart(prefix) + '-');
+
 /** Where each product of `prefix` arrived, how often. */
 export function arrivals(shop: Shop, prefix: string) {
-  const mine = (id: unknown) => typeof id == 'string' && id.startsWith(idPart(prefix) + '-');
+  const mine = ofScenario(prefix);
   return {
     dc: countBy(shop.demo.datacue.events().map((e) => e.event.product_id).filter(mine)),
     q: countBy(shop.quarticon.events().filter((b) => b.eventType == 'eventClick').map((b) => b.productId).filter(mine)),
@@ -177,10 +180,10 @@ function productsIn(body: unknown): unknown[] {
  */
 export function firstArrivals(shop: Shop, standIn: string, prefix: string): Map<string, number> {
   const out = new Map<string, number>();
+  const mine = ofScenario(prefix);
   for (const r of shop.demo.standIns[standIn].received) {
     if (r.status == null || r.status < 200 || r.status >= 300) continue;
-    for (const id of productsIn(r.body))
-      if (typeof id == 'string' && id.startsWith(idPart(prefix) + '-') && !out.has(id)) out.set(id, Date.parse(r.at));
+    for (const id of productsIn(r.body)) if (mine(id) && !out.has(id)) out.set(id, Date.parse(r.at));
   }
   return out;
 }
