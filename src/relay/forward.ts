@@ -33,6 +33,12 @@ export type SendResult = { ok: true } | { retry: string; after?: number } | { er
 
 /** A job still failing this long after it was accepted is given up (and kept, failed, in the store). */
 export const GIVE_UP_MS = 3 * 24 * 3600 * 1000;
+/**
+ * A vendor's 2xx makes its failed jobs due again (RelayStore.rearm), but only for a job's first this many
+ * tries: one still failing by then while the vendor takes other requests is likely refused for itself
+ * (a payload the vendor chokes on), and keeps its own backoff rather than going out after every 2xx.
+ */
+export const REARM_MAX_TRIES = 15;
 /** A store shared by several relays is polled this often for work another relay left (it died, or its retry came due). */
 export const SHARED_POLL_MS = 2000;
 /** After the store failed (a database restarting), the next try. */
@@ -74,7 +80,7 @@ export function forward(
         if (backingOff && now() >= retryAfterUntil) {
           backingOff = false;
           // Cleared first, so that a failure recorded meanwhile sets it again; set again if this write fails.
-          await store.dueAgain(f.name, now()).catch((err) => {
+          await store.rearm(f.name, now(), REARM_MAX_TRIES).catch((err) => {
             backingOff = true;
             throw err;
           });

@@ -300,9 +300,21 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): RelayStore {
         "UPDATE shoptrack_jobs SET state = 'waiting', due = $2, owner = NULL, lease_until = NULL WHERE seq = ANY($1::bigint[]) AND state = 'sending' AND owner = $3",
         [seqs, ms(at), me],
       )),
-    // One statement: safe whichever relays run it at once.
-    dueAgain: async (vendor, now) =>
-      void (await query("UPDATE shoptrack_jobs SET due = $2 WHERE vendor = $1 AND state = 'waiting' AND tries > 0 AND due > $2", [vendor, ms(now)])),
+    // One statement, whatever the number of relays: only waiting jobs (never one another relay holds), and
+    // those locked right now are skipped (another relay is re-arming or taking them). The pause is timed
+    // by the database's clock, as pauseTurn set it.
+    rearm: async (vendor, now, maxTries) =>
+      (
+        await query(
+          `UPDATE shoptrack_jobs SET due = $2 WHERE seq IN (
+             SELECT seq FROM shoptrack_jobs
+             WHERE vendor = $1 AND state = 'waiting' AND due > $2 AND tries BETWEEN 1 AND $3
+               AND NOT EXISTS (SELECT 1 FROM shoptrack_turns WHERE key = $1 AND not_before > ${DB_NOW})
+             FOR UPDATE SKIP LOCKED)
+           RETURNING 1`,
+          [vendor, ms(now), maxTries],
+        )
+      ).length,
     fail: async (seqs, error) =>
       void (await query(
         "UPDATE shoptrack_jobs SET state = 'failed', error = $2, owner = NULL, lease_until = NULL WHERE seq = ANY($1::bigint[]) AND state = 'sending' AND owner = $3",
@@ -556,6 +568,21 @@ function pgSyncQueue(query: Query, tx: Tx, me: string): SyncQueue {
       const [r] = await query<{ due: string | null }>("SELECT min(due) AS due FROM shoptrack_sync WHERE vendor = $1 AND state = 'queued'", [vendor]);
       return r.due === null ? undefined : num(r.due);
     },
+
+    // As the jobs' rearm: one statement, claimed entries (due is their lease's end) and locked ones left alone.
+    rearm: async (vendor, now, maxTries) =>
+      (
+        await query(
+          `UPDATE shoptrack_sync s SET due = $2 FROM (
+             SELECT vendor, entity, key FROM shoptrack_sync
+             WHERE vendor = $1 AND state = 'queued' AND claimed_version IS NULL AND due > $2 AND tries BETWEEN 1 AND $3
+               AND NOT EXISTS (SELECT 1 FROM shoptrack_turns WHERE key = $1 AND not_before > ${DB_NOW})
+             FOR UPDATE SKIP LOCKED) p
+           WHERE s.vendor = p.vendor AND s.entity = p.entity AND s.key = p.key
+           RETURNING 1`,
+          [vendor, ms(now), maxTries],
+        )
+      ).length,
 
     // Relays share the database: only claims whose lease has run out are ended; the others' relays may be sending.
     release: async (now) => (await query("UPDATE shoptrack_sync SET claimed_version = NULL, claimed_by = NULL WHERE claimed_version IS NOT NULL AND due <= $1 RETURNING 1", [ms(now)])).length,

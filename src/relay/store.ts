@@ -39,10 +39,11 @@ export interface RelayStore {
   done(seqs: number[]): Promise<void>;
   retry(seqs: number[], at: number): Promise<void>;
   /**
-   * The vendor has just taken a request: its waiting jobs that failed before (a try counted) and wait
-   * for a later time are due at `now`. Jobs being sent (another relay's lease) are left alone.
+   * The vendor took a request: its waiting jobs that failed before (tries from 1 to `maxTries`) and are
+   * due after `now` become due at `now`. Nothing changes while the vendor's pause runs (pauseTurn: a
+   * Retry-After it gave), and jobs being sent (leased to a relay) are left alone. Returns how many.
    */
-  dueAgain(vendor: string, now: number): Promise<void>;
+  rearm(vendor: string, now: number, maxTries: number): Promise<number>;
   /** Refused for good: kept with the reason, never sent again. */
   fail(seqs: number[], error: string): Promise<void>;
   getMeta(key: string): Promise<string | undefined>;
@@ -156,6 +157,12 @@ export interface SyncQueue {
   /** When the vendor's next entry is due (a lease's end included), or undefined when none waits. */
   nextDue(vendor: string): Promise<number | undefined>;
   /**
+   * The vendor took a record: its waiting entries that failed before (tries from 1 to `maxTries`) and are
+   * due after `now` become due at `now`, as RelayStore.rearm does for jobs (not during the vendor's
+   * pause; claimed entries are left alone). Returns how many.
+   */
+  rearm(vendor: string, now: number, maxTries: number): Promise<number>;
+  /**
    * Ends every claim at once; the relay calls it at start (one relay per SQLite file). Returns how many.
    * On a shared store (PostgreSQL) only claims whose lease has run out: other relays may be sending the rest.
    */
@@ -263,7 +270,11 @@ export function sqliteStore(path: string, opts: { recover?: boolean } = {}): Rel
     next: db.prepare<[string], { due: number | null }>("SELECT MIN(due) AS due FROM jobs WHERE vendor = ? AND state = 'waiting'"),
     done: db.prepare<[number]>('DELETE FROM jobs WHERE seq = ?'),
     retry: db.prepare<[number, number]>("UPDATE jobs SET state = 'waiting', due = ? WHERE seq = ?"),
-    dueAgain: db.prepare<[number, string, number]>("UPDATE jobs SET due = ? WHERE vendor = ? AND state = 'waiting' AND tries > 0 AND due > ?"),
+    rearm: db.prepare<{ vendor: string; now: number; maxTries: number; clock: number }>(
+      `UPDATE jobs SET due = @now
+       WHERE vendor = @vendor AND state = 'waiting' AND due > @now AND tries BETWEEN 1 AND @maxTries
+         AND NOT EXISTS (SELECT 1 FROM turns WHERE key = @vendor AND not_before > @clock)`,
+    ),
     fail: db.prepare<[string, number]>("UPDATE jobs SET state = 'failed', error = ? WHERE seq = ?"),
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare<[string, string]>('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
@@ -322,7 +333,8 @@ export function sqliteStore(path: string, opts: { recover?: boolean } = {}): Rel
     nextDue: async (vendor) => q.next.get(vendor)?.due ?? undefined,
     done: async (seqs) => done(seqs),
     retry: async (seqs, at) => db.transaction(() => seqs.forEach((s) => q.retry.run(at, s)))(),
-    dueAgain: async (vendor, now) => void q.dueAgain.run(now, vendor, now),
+    // A pause is timed by the store's clock (pauseTurn), a job's due by the relay's `now`.
+    rearm: async (vendor, now, maxTries) => q.rearm.run({ vendor, now, maxTries, clock: Date.now() }).changes,
     fail: async (seqs, error) => db.transaction(() => seqs.forEach((s) => q.fail.run(error, s)))(),
     getMeta: async (key) => q.getMeta.get(key)?.value,
     setMeta: async (key, value) => void q.setMeta.run(key, value),
@@ -394,6 +406,11 @@ function sqliteSyncQueue(db: Database.Database): SyncQueue {
        WHERE vendor = @vendor AND entity = @entity AND key = @key AND claimed_version = @version`,
     ),
     next: db.prepare<[string], { due: number | null }>("SELECT MIN(due) AS due FROM sync WHERE vendor = ? AND state = 'queued'"),
+    rearm: db.prepare<{ vendor: string; now: number; maxTries: number; clock: number }>(
+      `UPDATE sync SET due = @now
+       WHERE vendor = @vendor AND state = 'queued' AND claimed_version IS NULL AND due > @now AND tries BETWEEN 1 AND @maxTries
+         AND NOT EXISTS (SELECT 1 FROM turns WHERE key = @vendor AND not_before > @clock)`,
+    ),
     release: db.prepare<[number]>('UPDATE sync SET due = ?, claimed_version = NULL WHERE claimed_version IS NOT NULL'),
     counts: db.prepare<[], { vendor: string; entity: string; state: string; n: number }>('SELECT vendor, entity, state, COUNT(*) AS n FROM sync GROUP BY vendor, entity, state'),
     latest: db.prepare<[string, string], { record: string }>(
@@ -458,6 +475,7 @@ function sqliteSyncQueue(db: Database.Database): SyncQueue {
     claim: async (vendor, now, limit, leaseMs) => claim(vendor, now, limit, leaseMs),
     settle: async (outcomes, now) => settle(outcomes, now),
     nextDue: async (vendor) => q.next.get(vendor)?.due ?? undefined,
+    rearm: async (vendor, now, maxTries) => q.rearm.run({ vendor, now, maxTries, clock: Date.now() }).changes,
     release: async (now) => q.release.run(now).changes,
     latest: async (entity, key) => q.latest.get(entity, key)?.record,
     records: async (vendor, entity, afterKey, limit) => q.records.all(vendor, entity, afterKey, limit),

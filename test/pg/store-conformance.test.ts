@@ -44,6 +44,22 @@ const counter: Planner = {
   },
 };
 
+/** Another vendor, with one job per event too. */
+const other: Planner = { ...echo, name: 'other' };
+/** A retry far ahead: a backoff of minutes. */
+const FAR = 3_600_000;
+/** A pause a vendor asked for, short enough to wait out. */
+const PAUSE_MS = 1500;
+
+/** Polls `ok` until it holds (a pause running out), or fails after `timeoutMs`. */
+async function waitFor(ok: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const ev = (aid = 'a1') => tracked({ type: 'pageview', subtype: 'home' }, { aid });
 const ids = (xs: TrackedEvent[]) => xs.map((t) => t.id);
 
@@ -108,7 +124,7 @@ describe.each(KINDS)('$name store', (kind) => {
     expect(await s.counts()).toEqual({ echo: { waiting: 0, failed: 1 } });
   });
 
-  it('dueAgain brings a vendor’s failed jobs forward, and no other vendor’s', async () => {
+  it('rearm brings a vendor’s failed jobs forward, and no other vendor’s', async () => {
     const { s } = await one();
     const events = [ev(), ev(), ev()];
     await s.accept(events, [echo, counter], 1000);
@@ -117,7 +133,7 @@ describe.each(KINDS)('$name store', (kind) => {
     // The second echo job is being sent; the third has never been tried.
     const [x] = await s.take('counter', 1000, 1);
     await s.retry([x.seq], 90_000);
-    await s.dueAgain('echo', 5000);
+    expect(await s.rearm('echo', 5000, 15)).toBe(1);
     expect(await s.nextDue('counter')).toBe(90_000);
     const due = await s.take('echo', 5000, 10);
     const id = (j: { payload: unknown }) => (j.payload as { id: string }).id;
@@ -125,6 +141,39 @@ describe.each(KINDS)('$name store', (kind) => {
       [events[0].id, 2],
       [events[2].id, 1],
     ]);
+  });
+
+  it('rearm (the vendor took a request) makes its failed jobs due now: not another vendor’s, one being sent, one past maxTries', async () => {
+    const { s } = await one();
+    await s.accept([ev(), ev(), ev()], [echo, other], 1000);
+    const [a, b, c] = await s.take('echo', 1000, 10);
+    await s.retry([a.seq, b.seq, c.seq], FAR);
+    await s.retry((await s.take('other', 1000, 10)).map((j) => j.seq), FAR);
+    // At their time a and b go a second time; b fails again, a is still being sent (due FAR, tries 2).
+    expect((await s.take('echo', FAR, 2)).map((j) => j.seq)).toEqual([a.seq, b.seq]);
+    await s.retry([b.seq], FAR);
+    // Made due: c (one try); not b (past maxTries 1), a (being sent), nor the other vendor's.
+    expect(await s.rearm('echo', 2000, 1)).toBe(1);
+    expect((await s.take('echo', 2000, 10)).map((j) => [j.seq, j.tries])).toEqual([[c.seq, 2]]);
+    expect(await s.nextDue('other')).toBe(FAR);
+    expect(await s.rearm('echo', 3000, 2)).toBe(1);
+    expect((await s.take('echo', 3000, 10)).map((j) => j.seq)).toEqual([b.seq]);
+  });
+
+  it('rearm changes nothing while the vendor’s pause (a Retry-After) runs, and does once it is over', async () => {
+    const { s } = await one();
+    await s.accept([ev()], [echo], 1000);
+    const [a] = await s.take('echo', 1000, 1);
+    await s.pauseTurn('echo', PAUSE_MS);
+    await s.retry([a.seq], FAR);
+    expect(await s.rearm('echo', 2000, 10)).toBe(0);
+    expect((await s.turnState('echo', 0)).pausedMs).toBeGreaterThan(0);
+    expect(await s.nextDue('echo')).toBe(FAR);
+    // A pause of another vendor is no pause of this one.
+    await s.pauseTurn('other', FAR);
+    await waitFor(async () => (await s.turnState('echo', 0)).pausedMs == 0);
+    expect(await s.rearm('echo', 3000, 10)).toBe(1);
+    expect(await s.nextDue('echo')).toBe(3000);
   });
 
   it('threads a vendor’s per-shopper state through events and batches', async () => {

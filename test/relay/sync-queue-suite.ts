@@ -12,6 +12,19 @@ const change = (key: string, op: SyncOp = 'upsert', version = 'a', entity = 'pro
 });
 
 const LEASE = 60_000;
+/** A retry far ahead: a backoff of minutes. */
+const FAR = 3_600_000;
+/** A pause a vendor asked for, short enough to wait out. */
+const PAUSE_MS = 1500;
+
+/** Polls `ok` until it holds (a pause running out), or fails after `timeoutMs`. */
+async function until(ok: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** `fresh` makes an empty store and returns how to open it (again: a relay restarted on the same data). */
 export function syncQueueSuite(name: string, fresh: () => Promise<() => RelayStore>) {
@@ -109,6 +122,41 @@ export function syncQueueSuite(name: string, fresh: () => Promise<() => RelaySto
         ['p3', 'p3: name is required', 'failed'],
       ]);
       expect((await q.claim('datacue', 500, 10, LEASE)).map((e) => [e.key, e.tries])).toEqual([['p2', 2]]);
+    });
+
+    it('rearm (a vendor took a record) makes its failed entries due now: not another vendor’s, a claimed one, one past maxTries', async () => {
+      const q = await open();
+      await q.put(['datacue'], [change('p1'), change('p2'), change('p3')], 1);
+      await q.put(['aqurate'], [change('p1')], 1);
+      const [p1, p2] = await q.claim('datacue', 1, 10, LEASE);
+      const [a1] = await q.claim('aqurate', 1, 1, LEASE);
+      // p1 failed once, p2 twice (its second try still out), p3 is still being sent; a1 failed at Aqurate.
+      await q.settle([{ entry: p1, retryAt: FAR, error: '503' }, { entry: p2, retryAt: 2, error: '503' }], 2);
+      const [p2again] = await q.claim('datacue', 2, 1, LEASE);
+      await q.settle([{ entry: p2again, retryAt: FAR, error: '503' }], 3);
+      await q.settle([{ entry: a1, retryAt: FAR, error: '503' }], 3);
+      expect(await q.rearm('datacue', 10, 1)).toBe(1);
+      expect((await q.claim('datacue', 10, 10, LEASE)).map((e) => [e.key, e.tries])).toEqual([['p1', 2]]);
+      expect(await q.nextDue('aqurate')).toBe(FAR);
+      // The claim of p3 keeps its lease: a rearm does not make it due, nor does a higher maxTries.
+      expect(await q.rearm('datacue', 20, 2)).toBe(1);
+      expect((await q.claim('datacue', 20, 10, LEASE)).map((e) => e.key)).toEqual(['p2']);
+    });
+
+    it('rearm changes nothing while the vendor’s pause (a Retry-After) runs, and does once it is over', async () => {
+      const q = await open();
+      const store = stores[stores.length - 1];
+      await q.put(['datacue'], [change('p1')], 1);
+      const [p1] = await q.claim('datacue', 1, 1, LEASE);
+      await q.settle([{ entry: p1, retryAt: FAR, error: '429' }], 2);
+      await store.pauseTurn('datacue', PAUSE_MS);
+      await store.pauseTurn('aqurate', FAR);
+      expect(await q.rearm('datacue', 10, 10)).toBe(0);
+      expect((await store.turnState('datacue', 0)).pausedMs).toBeGreaterThan(0);
+      expect(await q.nextDue('datacue')).toBe(FAR);
+      await until(async () => (await store.turnState('datacue', 0)).pausedMs == 0);
+      expect(await q.rearm('datacue', 10, 10)).toBe(1);
+      expect(await q.nextDue('datacue')).toBe(10);
     });
 
     it('reads the newest upsert of a record, whichever vendor it was queued for', async () => {
