@@ -44,6 +44,46 @@ export const SHARED_POLL_MS = 2000;
 /** After the store failed (a database restarting), the next try. */
 export const STORE_ERROR_RETRY_MS = 1000;
 
+/**
+ * When a vendor's 2xx re-arms its failed payloads (jobs here, records in sync.ts). Only after this relay
+ * saw a failure since its last re-arm, or since it started (an earlier run's payloads may wait): in the
+ * steady state a 2xx costs no write. Not while the vendor's pause runs (a Retry-After, kept in the store
+ * for every relay): this relay skips the write until the pause it knows of ends, and a re-arm the store
+ * refused for a pause (another relay's) stays owed until the next 2xx after it.
+ */
+export function rearming(store: Pick<RelayStore, 'turnState'>, rearm: (now: number) => Promise<number>, vendor: string, now: () => number) {
+  let backingOff = true;
+  let heldUntil = 0;
+  const hold = (ms: number) => {
+    heldUntil = Math.max(heldUntil, now() + ms);
+  };
+  return {
+    /** A payload failed, to be tried again (after at least `afterMs`, when the vendor said so). */
+    failed(afterMs?: number) {
+      backingOff = true;
+      if (afterMs) hold(afterMs);
+    },
+    /** The vendor took a request (or a record). Rejects when the store does; the re-arm is then still owed. */
+    async took() {
+      if (!backingOff || now() < heldUntil) return;
+      // Cleared first, so that a failure recorded meanwhile sets it again; set again if the store says no.
+      backingOff = false;
+      try {
+        if ((await rearm(now())) > 0) return;
+        // None made due: none waits, or the vendor's pause runs (another relay got the Retry-After).
+        const { pausedMs } = await store.turnState(vendor, 0);
+        if (pausedMs > 0) {
+          backingOff = true;
+          hold(pausedMs);
+        }
+      } catch (err) {
+        backingOff = true;
+        throw err;
+      }
+    },
+  };
+}
+
 export interface Forwarding {
   /** New jobs were written: send them. */
   wake(): void;
@@ -63,12 +103,7 @@ export function forward(
 
   const loops = forwarders.map((f) => {
 
-    // Until when the vendor asked, with Retry-After, to be left alone: a 2xx before then (another request
-    // that went through) does not bring its waiting jobs forward.
-    let retryAfterUntil = 0;
-    // Whether jobs may wait in a backoff: this relay has had a failure since its last re-arm (or it has
-    // just started, and jobs of an earlier run may wait). In the steady state a 2xx then costs no write.
-    let backingOff = true;
+    const rearm = rearming(store, (t) => store.rearm(f.name, t, REARM_MAX_TRIES), f.name, now);
     // The vendor has answered: what it took is recorded even through a database restart (persistently).
     const settle = (jobs: Job[], r: SendResult) => persistently(() => record(jobs, r));
     const record = async (jobs: Job[], r: SendResult) => {
@@ -77,27 +112,21 @@ export function forward(
         await store.done(seqs);
         // It takes requests again: what failed before is due now, not after a backoff of up to minutes
         // (a vendor failing 40 % of requests would leave the last jobs waiting for minutes otherwise).
-        if (backingOff && now() >= retryAfterUntil) {
-          backingOff = false;
-          // Cleared first, so that a failure recorded meanwhile sets it again; set again if this write fails.
-          await store.rearm(f.name, now(), REARM_MAX_TRIES).catch((err) => {
-            backingOff = true;
-            throw err;
-          });
-        }
-        return;
+        return rearm.took();
       }
       if ('error' in r) {
         log('error', f.name + ' refused ' + seqs.length + ' job(s) for good', { error: r.error });
         return store.fail(seqs, r.error);
       }
       const t = now();
+      // The vendor said how long to wait: no 2xx, on any relay, re-arms its jobs before then. Paused
+      // before the jobs wait again, so that no relay's rearm finds them waiting and the pause not yet set.
+      if (r.after) await store.pauseTurn(f.name, r.after);
+      rearm.failed(r.after);
       const expired = jobs.filter((j) => t - j.created > GIVE_UP_MS);
       if (expired.length) await store.fail(expired.map((j) => j.seq), 'gave up after ' + GIVE_UP_MS / 3600000 + ' h: ' + r.retry);
       const tries = Math.max(...jobs.map((j) => j.tries));
       const at = t + Math.max(backoff(tries, random()), r.after || 0);
-      if (r.after) retryAfterUntil = Math.max(retryAfterUntil, t + r.after);
-      backingOff = true;
       log('warn', f.name + ' will retry ' + seqs.length + ' job(s)', { reason: r.retry, in_ms: Math.round(at - t) });
       await store.retry(seqs.filter((s) => !expired.some((j) => j.seq == s)), at);
     };

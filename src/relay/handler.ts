@@ -144,7 +144,7 @@ export function createRelay(config: RelayConfig, opts: RelayOptions = {}): Relay
   forwarders.push(...(opts.forwarders || []));
   senders.push(...(opts.senders || []));
   log('info', 'relay started', { base: config.basePath || '/', vendors: forwarders.map((f) => f.name), sync: senders.map((v) => v.name) });
-  const sync = syncEngine(store.sync, senders, log, { now, leaseMs: config.syncLeaseMs, pollMs: store.shared ? SHARED_POLL_MS : SYNC_POLL_MS });
+  const sync = syncEngine(store, senders, log, { now, leaseMs: config.syncLeaseMs, pollMs: store.shared ? SHARED_POLL_MS : SYNC_POLL_MS });
   // One relay per SQLite file: claims left by a killed relay are its batch in flight, resent now.
   store.sync.release(now()).then(
     (n) => {

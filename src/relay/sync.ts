@@ -7,11 +7,11 @@ import { ENTITIES, type Entity, type Order, recordKey } from '../data/types';
 import { isEntity, validateKey, validateRecord } from '../data/validate';
 import { ShoptrackError } from '../events/validate';
 import { backoff } from '../events/policy';
-import { GIVE_UP_MS, STORE_ERROR_RETRY_MS } from './forward';
+import { GIVE_UP_MS, REARM_MAX_TRIES, STORE_ERROR_RETRY_MS, rearming } from './forward';
 import { persistently } from './lease';
 import { sendLoop } from './loop';
 import type { Log } from './log';
-import type { SyncChange, SyncEntry, SyncOutcome, SyncQueue, SyncStatus } from './store';
+import type { RelayStore, SyncChange, SyncEntry, SyncOutcome, SyncQueue, SyncStatus } from './store';
 
 /** What a vendor made of one record: delivered, worth another try (after at least `after` ms), or refused. */
 export type RecordResult = { ok: true } | { retry: string; after?: number } | { error: string };
@@ -120,7 +120,8 @@ export async function submitChanges(
 }
 
 export function syncEngine(
-  queue: SyncQueue,
+  /** The sync queue, and the vendors' pauses (a Retry-After keeps a record taken from re-arming others until it ends). */
+  store: Pick<RelayStore, 'sync' | 'pauseTurn' | 'turnState'>,
   vendors: { name: string; sender: DataSender }[],
   log: Log,
   opts: {
@@ -131,6 +132,7 @@ export function syncEngine(
     pollMs?: number;
   } = {},
 ): SyncEngine {
+  const queue = store.sync;
   const now = opts.now || Date.now;
   const random = opts.random || Math.random;
   const leaseMs = opts.leaseMs ?? SYNC_LEASE_MS;
@@ -139,6 +141,7 @@ export function syncEngine(
 
   const loops = vendors.map(({ name, sender }) => {
     let lastEnd = 0;
+    const rearm = rearming(store, (t) => queue.rearm(name, t, REARM_MAX_TRIES), name, now);
 
     const outcome = (e: SyncEntry, r: RecordResult, t: number): SyncOutcome => {
       if ('ok' in r) return { entry: e, sent: true };
@@ -166,7 +169,18 @@ export function syncEngine(
         results = entries.map(() => ({ retry: String(err) }));
       }
       lastEnd = now();
-      const outcomes = entries.map((e, i) => outcome(e, results[i] || { retry: 'no result from the sender' }, lastEnd));
+      const answered = entries.map((_, i) => results[i] || { retry: 'no result from the sender' });
+      const outcomes = entries.map((e, i) => outcome(e, answered[i], lastEnd));
+      // As forward.ts does for jobs: a Retry-After pauses the re-arming of this vendor's records on every
+      // relay (a pause that cannot be stored fails the round, as a settle does), and a record the vendor
+      // took makes those that failed before due now. Both while this claim's entries are still claimed,
+      // out of every rearm's reach: its own failures (a 207's refused items, which DataCue gets
+      // DATACUE_ITEM_TRIES tries at) wait for their backoff.
+      const pauseMs = Math.max(0, ...answered.map((r) => ('after' in r && r.after) || 0));
+      if (pauseMs) await persistently(() => store.pauseTurn(name, pauseMs));
+      // Not needed to record the outcomes: a store error here is logged (the re-arm stays owed), and the settle goes ahead.
+      if (outcomes.some((o) => 'sent' in o)) await rearm.took().catch((err) => log('warn', name + ': failed records not made due again', { error: String(err) }));
+      if (outcomes.some((o) => 'retryAt' in o)) rearm.failed(pauseMs);
       // The vendor has answered: recorded even through a database restart, or the batch would go again.
       await persistently(() => queue.settle(outcomes, lastEnd));
       const failed = outcomes.flatMap((o) => ('failed' in o ? [o.failed] : []));

@@ -20,7 +20,7 @@ it('1,000 browser events and a 10,000-order import at once: every row arrives, n
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const base = 'http://127.0.0.1:' + (server.address() as AddressInfo).port;
   const sender = aqurateTablesSender({ url: config.aqurateUrl, token: config.aqurateToken!, budget: relay.budgets.aqurate });
-  const engine = syncEngine(relay.store.sync, [{ name: 'aqurate', sender }], quiet);
+  const engine = syncEngine(relay.store, [{ name: 'aqurate', sender }], quiet);
   engine.start();
   try {
     const events = Array.from({ length: 20 }, (_, s) => shopperEvents(s, 50)).flat();

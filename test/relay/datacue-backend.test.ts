@@ -186,7 +186,7 @@ describe('DataCue backend through the sync engine', () => {
     store = sqliteStore(':memory:');
     lines.length = 0;
     const sender = datacueSender({ url: stand.url.replace(/\/$/, ''), apiKey: KEY, apiSecret: SECRET });
-    engine = syncEngine(store.sync, [{ name: 'datacue', sender }], createLog([KEY, SECRET], (l) => lines.push(l)), { random: () => 0 });
+    engine = syncEngine(store, [{ name: 'datacue', sender }], createLog([KEY, SECRET], (l) => lines.push(l)), { random: () => 0 });
     engine.start();
   });
   afterEach(async () => {

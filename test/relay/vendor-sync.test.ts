@@ -41,7 +41,7 @@ afterEach(async () => {
 async function setup(name: string, sender: (store: RelayStore) => DataSender, standIn: StandIn) {
   await standIn.start();
   const store = sqliteStore(':memory:');
-  const engine = syncEngine(store.sync, [{ name, sender: sender(store) }], quiet, { random: () => 0 });
+  const engine = syncEngine(store, [{ name, sender: sender(store) }], quiet, { random: () => 0 });
   engine.start();
   cleanup.push(async () => {
     await engine.stop();
@@ -138,7 +138,7 @@ describe('Quarticon catalog and profiles through the sync engine', () => {
     cleanup.push(() => new Promise((r) => server.close(() => r())));
     const store = sqliteStore(':memory:');
     const url = 'http://127.0.0.1:' + (server.address() as AddressInfo).port;
-    const engine = syncEngine(store.sync, [{ name: 'quarticon', sender: quarticonDataSender({ url, apiKey: QUARTICON_DEMO_KEY }) }], quiet);
+    const engine = syncEngine(store, [{ name: 'quarticon', sender: quarticonDataSender({ url, apiKey: QUARTICON_DEMO_KEY }) }], quiet);
     engine.start();
     cleanup.push(async () => {
       await engine.stop();
