@@ -125,10 +125,15 @@ export function forward(
       rearm.failed(r.after);
       const expired = jobs.filter((j) => t - j.created > GIVE_UP_MS);
       if (expired.length) await store.fail(expired.map((j) => j.seq), 'gave up after ' + GIVE_UP_MS / 3600000 + ' h: ' + r.retry);
-      const tries = Math.max(...jobs.map((j) => j.tries));
-      const at = t + Math.max(backoff(tries, random()), r.after || 0);
-      log('warn', f.name + ' will retry ' + seqs.length + ' job(s)', { reason: r.retry, in_ms: Math.round(at - t) });
-      await store.retry(seqs.filter((s) => !expired.some((j) => j.seq == s)), at);
+      // Each job waits for its own tries: a new job sent with one that failed often does not take its wait.
+      const byTries = new Map<number, number[]>();
+      for (const j of jobs) if (!expired.includes(j)) byTries.set(j.tries, [...(byTries.get(j.tries) || []), j.seq]);
+      const retries = [...byTries].map(([tries, group]) => ({ group, at: t + Math.max(backoff(tries, random()), r.after || 0) }));
+      if (!retries.length) return;
+      // Logged before the writes: test/pg/faults.ts counts the jobs sent again after a timeout from this
+      // line, and a write failing for good (the database down past RECORD_PATIENCE_MS) must not hide it.
+      log('warn', f.name + ' will retry ' + (jobs.length - expired.length) + ' job(s)', { reason: r.retry, in_ms: Math.round(Math.min(...retries.map((x) => x.at)) - t) });
+      for (const { group, at } of retries) await store.retry(group, at);
     };
 
     const once = async (): Promise<boolean> => {

@@ -1,6 +1,7 @@
 // A vendor's 2xx makes its failed jobs and records due again (issue 14 item 3, "a shorter tail"), run
 // against every store: SQLite in test/relay/rearm.test.ts, PostgreSQL in test/pg/rearm.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
+import { backoff } from '../../src/events/policy';
 import { type Forwarder, type SendResult, forward } from '../../src/relay/forward';
 import { createLog } from '../../src/relay/log';
 import type { RelayStore, SyncEntry } from '../../src/relay/store';
@@ -116,6 +117,27 @@ export function rearmSuite(name: string, fresh: () => Promise<() => RelayStore>)
       await fwd.stop();
       expect(v.ids()).toEqual([first.id, second.id]);
       expect(await s.nextDue('v')).toBeGreaterThan(Date.now() + FAR_MS / 2);
+    });
+
+    it('each job of a failed request waits for its own tries, not for the most of its batch', async () => {
+      const s = await store();
+      const often = ev('v');
+      await s.accept([often], [vendor('v').f], Date.now());
+      // Five failed tries, each due again at once.
+      for (let i = 0; i < 5; i++) await s.retry((await s.take('v', Date.now(), 1)).map((j) => j.seq), Date.now());
+      const fresh = ev('v');
+      await s.accept([fresh], [vendor('v').f], Date.now());
+      const v = vendor('v', () => ({ retry: 'answered 503' }), 2);
+      // No jitter: try 1 waits backoff(1, 0), try 6 backoff(6, 0).
+      const fwd = start(s, [v.f], { random: () => 0 });
+      await until('the batch sent', () => v.sent.length > 0);
+      await fwd.stop();
+      expect(v.sent[0]).toEqual([often.id, fresh.id]);
+      const between = (backoff(1, 0) + backoff(6, 0)) / 2;
+      const soon = await s.take('v', Date.now() + between, 10);
+      expect(soon.map((j) => (j.payload as { id: string }).id)).toEqual([fresh.id]);
+      const later = await s.take('v', Date.now() + backoff(6, 0) * 2, 10);
+      expect(later.map((j) => [(j.payload as { id: string }).id, j.tries])).toEqual([[often.id, 7]]);
     });
   });
 
