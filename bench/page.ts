@@ -91,6 +91,13 @@ export async function startPages(collector: string, scripts: { [sdk: string]: st
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       return res.end(html(collector, m[1]));
     }
+    // shoptrack's chunks, beside its script tag as a shop would serve them (dist/shoptrack-send.js).
+    m = /^\/sdk\/(shoptrack-send)\.js(\?.*)?$/.exec(url);
+    if (m) {
+      res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-store');
+      return res.end(readFileSync('dist/' + m[1] + '.js'));
+    }
     m = /^\/sdk\/([\w-]+)\.js$/.exec(url);
     if (m && code[m[1]] != null) {
       res.setHeader('Content-Type', 'text/javascript; charset=utf-8');

@@ -2,6 +2,9 @@
 // reaches directly is one new file implementing this.
 import type { TrackedEvent } from '../events/types';
 
+/** Chromium and Safari refuse keepalive bodies once a page has 64 KiB of them in flight (fetch spec). */
+export const KEEPALIVE_BUDGET = 64 * 1024;
+
 /** Per event: delivered, worth another try, or refused for good (the reason). */
 export type Outcome = 'ok' | 'retry' | { error: string };
 

@@ -3,6 +3,8 @@
 import { pageConfig } from './config';
 import { attempt } from './attempt';
 import { warn } from './console';
+import { loadChunk } from './chunk';
+import type { StartSending } from './tracker';
 import { type Tracker, createTracker } from './tracker';
 
 /** A call the stub snippet queued: method, arguments, and its promise's resolve and reject. */
@@ -15,13 +17,18 @@ interface Host {
   datacueConfig?: unknown;
 }
 
+/** The chunk with the outbox's sending half (src/send.ts), beside this script. */
+export const SENDING_FILE = 'shoptrack-send.js';
+
 const queue = (stub?: { q?: unknown }): Queued[] => (Array.isArray(stub?.q) ? stub.q : []);
 
 export function install(w: Host, extend?: (t: Tracker) => void): Tracker | undefined {
   try {
     // A page may have printed its own stub under either name (or both, as one object).
     const queued = new Set([...queue(w.shoptrack), ...queue(w.datacue)]);
-    const t = createTracker(pageConfig(w), { auto: true });
+    // The outbox's sending half comes as a chunk, asked for now, while the page goes on.
+    const sending = loadChunk<StartSending>(SENDING_FILE);
+    const t = createTracker(pageConfig(w), { auto: true, sending });
     w.shoptrack = t as never;
     // A page's own window.datacue may be read-only; window.shoptrack still works.
     attempt(() => (w.datacue = t as never));

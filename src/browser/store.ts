@@ -36,6 +36,18 @@ export const IDB_TIMEOUT_MS = 3000;
 /** The prefix of the outbox's localStorage keys where IndexedDB failed: shared by the tabs, as IndexedDB is. */
 export const LS_PREFIX = 'stk_o:';
 
+/**
+ * Keys being deleted from IndexedDB: noted first (localStorage is synchronous), so that a delete a page
+ * going away cuts short is finished by the next page instead of its entries being sent again.
+ */
+export const DELETING_KEY = 'stk_del';
+
+/**
+ * Outbox entries not yet written when the page went to a next page of the shop: kept in localStorage
+ * (synchronous, so it holds at pagehide) for that page, which puts them into the outbox as they were.
+ */
+export const LEFT_KEY = 'stk_left';
+
 // Captured when the script loads, before a page's later patches can reach it.
 export const parse = JSON.parse;
 /** A JSON list kept in localStorage ([] when absent, refused or garbled). */
@@ -95,8 +107,23 @@ export function idbStore(onFallback: (err: unknown) => void): Store {
       fn(os);
       return promisifyRequest(os.transaction);
     });
+  const del = async (keys: string[]) => {
+    save(DELETING_KEY, list(DELETING_KEY).concat(keys));
+    await run(
+      write((os) => {
+        for (const k of keys) os.delete(k);
+      }),
+      (m) => m.del(keys),
+    );
+    save(DELETING_KEY, list(DELETING_KEY).filter((k) => !keys.includes(k as string)));
+  };
   return {
-    all: () => run((s) => s('readonly', (os) => promisifyRequest(os.getAll() as IDBRequest<Entry[]>)), (m) => m.all()),
+    async all() {
+      // What a page that went away was deleting: finished first, so it is not sent again.
+      const unfinished = list(DELETING_KEY) as string[];
+      if (unfinished.length) await del(unfinished);
+      return run((s) => s('readonly', (os) => promisifyRequest(os.getAll() as IDBRequest<Entry[]>)), (m) => m.all());
+    },
     put: (entries) =>
       run(
         write((os) => {
@@ -104,12 +131,6 @@ export function idbStore(onFallback: (err: unknown) => void): Store {
         }),
         (m) => m.put(entries),
       ),
-    del: (keys) =>
-      run(
-        write((os) => {
-          for (const k of keys) os.delete(k);
-        }),
-        (m) => m.del(keys),
-      ),
+    del,
   };
 }

@@ -7,19 +7,24 @@ import { datacue } from './dest-datacue';
 import type { Destination } from './destination';
 import { relay } from './dest-relay';
 import { createIdentity, newId } from './identity';
-import { createOutbox, type Stats } from './outbox';
+import { type Outbox, type Stats, openOutbox } from './outbox';
 import { pageEvents } from './page';
+import { VERSION } from './version';
 import { attempt } from './attempt';
 import { warn } from './console';
-import { type Store, idbStore, list, memoryStore, parse, save } from './store';
+import type { Sending } from './sending';
+import { type Entry, LEFT_KEY, type Store, idbStore, list, memoryStore, parse, save } from './store';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 /** Order ids already tracked by this browser, so that reloading a confirmation page counts no order twice. */
 const ORDERS_KEY = 'stk_orders';
 const ORDERS_KEPT = 20;
 /** Events deferred to the next page (`track(e, true)`), at most this many. */
 const HELD_KEY = 'stk_held';
 const MAX_HELD = 100;
+
+/** Starts the outbox's sending half (sending.ts's startSending). */
+export type StartSending = (outbox: Outbox, granted: () => boolean) => Sending;
 
 export interface TrackerOptions {
   /** The outbox's store; IndexedDB (falling back to memory) when not given. */
@@ -28,6 +33,12 @@ export interface TrackerOptions {
   auto?: boolean;
   /** More destinations, beside DataCue and the relay the config names. */
   destinations?: Destination[];
+  /**
+   * The outbox's sending half: batches, retries, the hand-over at pagehide. The script tag loads it as
+   * a chunk (a promise); bundlers pass it at once. Without it, or when it fails to load, every event is
+   * sent at once, and what fails waits in the outbox for a page that has it.
+   */
+  sending?: StartSending | Promise<StartSending>;
 }
 
 export interface Tracker {
@@ -71,7 +82,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
   dests.push(...(opts.destinations || []));
 
   const locks = navigator.locks;
-  const outbox = createOutbox({
+  const outbox = openOutbox({
     store: current,
     dests,
     pageId: newId(),
@@ -79,11 +90,33 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
     lock: locks && ((fn) => locks.request('shoptrack-outbox', fn) as never),
   });
 
-  // What earlier pages deferred: into the outbox, to be sent from this page.
+  let sending: Sending | undefined;
+  /** Without the sending half, each event is sent at once. */
+  let alone = false;
+  const started = Promise.resolve(opts.sending).then(
+    (start) => void (start ? (sending = start(outbox, granted)) : (alone = true)),
+    (err) => {
+      alone = true;
+      warn('sending every event at once: ' + err);
+    },
+  );
+  /** Sends what is due, once the sending half is there. */
+  const flush = async () => {
+    await started;
+    if (granted()) await sending?.flush();
+  };
+
+  // What earlier pages deferred, and what the last one left unwritten: into the outbox, to be sent from
+  // this page.
   if (granted()) {
     const held = list(HELD_KEY) as TrackedEvent[];
-    attempt(() => localStorage.removeItem(HELD_KEY));
-    if (held[0]) outbox.add(held);
+    const left = list(LEFT_KEY) as Entry[];
+    attempt(() => {
+      localStorage.removeItem(HELD_KEY);
+      localStorage.removeItem(LEFT_KEY);
+    });
+    if (held.length) outbox.add(held);
+    if (left.length) current.put(left);
   }
 
   async function track(input: ShopEvent, defer?: boolean): Promise<unknown> {
@@ -99,13 +132,18 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
     // in progress: it goes to localStorage synchronously, and the next page moves it to the outbox
     // (or, where storage is refused, it is held in the outbox until the next page).
     if (defer && granted() && save(HELD_KEY, list(HELD_KEY).concat(t).slice(-MAX_HELD))) return;
-    // Events whose answer the page needs go at once; if that fails they wait like any other.
-    const now = !defer && granted() && answersWithRecs(e);
+    // Events whose answer the page needs go at once (every event, without the sending half); if that
+    // fails they wait like any other.
+    const now = !defer && granted() && (answersWithRecs(e) || alone);
     const { entries, written } = outbox.add([t], { hold: defer, lease: now });
-    await written;
-    if (!now) return void (granted() && !defer && outbox.flush());
+    if (!now) {
+      await written;
+      return void (!defer && flush());
+    }
     let answer: unknown;
-    // DataCue and the relay at once; the answer (DataCue's recommendations) goes to the widgets first.
+    // DataCue and the relay at once, beside the outbox's write: the request never waits for IndexedDB
+    // to open. The answer (DataCue's recommendations) goes to the widgets first. Then what failed
+    // waits for its retry, and a success makes what failed before due again.
     await Promise.all(
       entries.map((entry) =>
         outbox.now(entry, (a) => {
@@ -114,6 +152,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
         }),
       ),
     );
+    flush();
     return answer;
   }
 
@@ -135,7 +174,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
         if (!(err instanceof ShoptrackError)) report(err);
         throw err;
       }),
-    flush: async () => void (granted() && (await outbox.flush())),
+    flush,
     async consent(state) {
       const ok = oneOf(CONSENTS)(state);
       if (ok !== true) return report(new ShoptrackError('consent(state)', ok));
@@ -150,22 +189,15 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
         const held = await mem.all();
         Object.assign(current, persistent());
         await current.put(held);
-        outbox.flush();
+        flush();
       }
     },
-    stats: async () => ({ ...outbox.stats(), waiting: (await current.all()).length }),
+    stats: async () => ({ ...outbox.counts, waiting: (await current.all()).length }),
     onAnswer: (fn) => void listeners.push(fn),
     get anonymousId() {
       return id.aid;
     },
   };
-
-  // pagehide, not unload: an unload listener keeps the page out of the back-forward cache. Hidden too:
-  // a hidden page may be killed unseen.
-  const unload = () => granted() && outbox.unload();
-  addEventListener('pagehide', unload);
-  addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && unload());
-  addEventListener('online', api.flush);
 
   // After the caller's synchronous set-up (the stub's queued identify() must reach the page view).
   if (opts.auto)
@@ -180,7 +212,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
         api.track(e).catch((err) => warn('config (page_type "' + cfg.pageType + '"): ' + err.message));
       }
       // Deferred events of earlier pages, and retries that were waiting.
-      if (granted()) setTimeout(api.flush);
+      setTimeout(flush);
     });
   return api;
 }

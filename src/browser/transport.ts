@@ -4,8 +4,6 @@ import { retryAfterMs, retryable, succeeded } from '../events/policy';
 import type { Outcome } from './destination';
 import { attempt } from './attempt';
 
-/** Chromium and Safari refuse keepalive bodies once a page has 64 KiB of them in flight (fetch spec). */
-export const KEEPALIVE_BUDGET = 64 * 1024;
 /** A request that has not answered by then is abandoned and retried later. */
 export const REQUEST_TIMEOUT_MS = 15000;
 

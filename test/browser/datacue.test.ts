@@ -225,16 +225,41 @@ describe('DataCue browser events from the demo shop', () => {
     expect(click.timestamp! < (await arrived('wishlist/add')).timestamp!).toBe(true);
   });
 
-  it('an event tracked right before navigating to a page without the script still arrives', async () => {
+  it('an event tracked right before navigating to a page of the shop without the script: the relay gets it at once, DataCue from the next page with the script', async () => {
     await page.goto(demo.url + '/product/picnic-blanket');
     await arrived('pageview/product');
-    // The inspector does not load shoptrack: only what the leaving page handed over can arrive.
+    demo.standIns.aqurate.clear();
+    // The inspector does not load shoptrack: only what the leaving page handed over can arrive from it.
     await Promise.all([
       page.waitForURL(demo.url + '/inspector'),
       page.evaluate(() => {
         window.datacue.track({ type: 'wishlist', subtype: 'add', product_id: '303', variant_id: 'no-variants' });
         location.href = '/inspector';
       }),
+    ]);
+    // The relay deduplicates: the leaving page handed the event to it (a beacon), and Aqurate has it.
+    const atAqurate = () => demo.standIns.aqurate.received.some((r) => JSON.stringify(r.body).includes('"303"'));
+    await expect.poll(atAqurate, { timeout: 10_000 }).toBe(true);
+    // DataCue does not: handed over too, the next page with the script would send it again (DataCue
+    // counts twice). It waits in the outbox for that page.
+    expect(eventsOf('wishlist/add')).toEqual([]);
+    await page.goto(demo.url + '/');
+    expect((await arrived('wishlist/add')).event).toEqual({ type: 'wishlist', subtype: 'add', product_id: '303', variant_id: 'no-variants' });
+    await settled();
+    expect(eventsOf('wishlist/add')).toHaveLength(1);
+  });
+
+  it('an event tracked right before leaving the shop for another site still arrives, handed over at pagehide', async () => {
+    await page.goto(demo.url + '/product/picnic-blanket');
+    await arrived('pageview/product');
+    // Another origin: the shop's inspector by another name for the same host.
+    const elsewhere = demo.url.replace('127.0.0.1', 'localhost') + '/inspector';
+    await Promise.all([
+      page.waitForURL(elsewhere),
+      page.evaluate((url) => {
+        window.datacue.track({ type: 'wishlist', subtype: 'add', product_id: '303', variant_id: 'no-variants' });
+        location.href = url;
+      }, elsewhere),
     ]);
     expect((await arrived('wishlist/add')).event).toEqual({ type: 'wishlist', subtype: 'add', product_id: '303', variant_id: 'no-variants' });
   });

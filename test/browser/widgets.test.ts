@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launch } from './chromium';
 
 const SCRIPT = readFileSync('dist/shoptrack.js', 'utf8');
+const SENDING = readFileSync('dist/shoptrack-send.js', 'utf8');
 const SHOTS = 'test-results';
 /**
  * DataCue answers for the key "held" wait here until the test calls release(): the test, not a timer,
@@ -109,6 +110,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     res.end(body);
   };
   if (p == '/shoptrack.js') return send(200, SCRIPT, 'text/javascript');
+  if (p == '/shoptrack-send.js') return send(200, SENDING, 'text/javascript');
   if (p.startsWith('/img/')) return send(200, svg(p.slice(5).replace('.svg', '')), 'image/svg+xml');
   if (p == '/dc') {
     const raw = JSON.parse(await read(req));

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Destination, SendResult } from '../../../src/browser/destination';
-import { LEASE_MS, MAX_ENTRIES, ORPHAN_MS, createOutbox } from '../../../src/browser/outbox';
+import { LEASE_MS } from '../../../src/browser/outbox';
+import { MAX_ENTRIES, ORPHAN_MS, createOutbox } from '../../../src/browser/sending';
 import { BACKOFF_BASE_MS, backoff } from '../../../src/events/policy';
 import { type Entry, LS_PREFIX, type Store, idbStore, memoryStore } from '../../../src/browser/store';
 import type { TrackedEvent } from '../../../src/events/types';
@@ -68,7 +69,7 @@ describe('outbox', () => {
     expect(log.indexOf('send ' + t.id)).toBeGreaterThan(0);
     expect(log.at(-1)).toBe('del dc:' + t.id);
     expect(await inner.all()).toEqual([]);
-    expect(ob.stats()).toMatchObject({ sent: 1, retried: 0, dropped: 0 });
+    expect(ob.counts).toMatchObject({ sent: 1, retried: 0, dropped: 0 });
   });
 
   it('stores everything tracked in the same tick in one write', async () => {
@@ -146,7 +147,7 @@ describe('outbox', () => {
     await vi.advanceTimersByTimeAsync(backoff(3, 0.5));
     expect(d.sent).toHaveLength(4);
     expect(await inner.all()).toEqual([]);
-    expect(ob.stats()).toMatchObject({ sent: 1, retried: 3 });
+    expect(ob.counts).toMatchObject({ sent: 1, retried: 3 });
   });
 
   it('drops an event refused for good and reports it', async () => {
@@ -159,7 +160,7 @@ describe('outbox', () => {
     await ob.flush();
     expect(await inner.all()).toEqual([]);
     expect(onError).toHaveBeenCalledWith(new Error('DataCue answered 400: bad'), t);
-    expect(ob.stats().dropped).toBe(1);
+    expect(ob.counts.dropped).toBe(1);
   });
 
   it('splits a refused batch so that one bad event costs the others nothing', async () => {
@@ -180,7 +181,7 @@ describe('outbox', () => {
     expect(d.sent[0]).toHaveLength(3);
     expect(d.sent.slice(1).map((b) => b.length)).toEqual([1, 1, 1]);
     expect(onError).toHaveBeenCalledTimes(1);
-    expect(ob.stats()).toMatchObject({ sent: 2, dropped: 1 });
+    expect(ob.counts).toMatchObject({ sent: 2, dropped: 1 });
   });
 
   it('holds a deferred event until the next page', async () => {
@@ -252,7 +253,7 @@ describe('outbox', () => {
     await stored(old.add(Array.from({ length: MAX_ENTRIES + 5 }, (_, i) => ev({ ts: Date.now() - 10_000 + i }))));
     const ob = createOutbox({ store, dests: [fakeDest('dc')], pageId: 'y', onError, lock });
     await ob.flush();
-    expect(ob.stats().dropped).toBe(5);
+    expect(ob.counts.dropped).toBe(5);
     expect(await store.all()).toHaveLength(MAX_ENTRIES);
     expect(onError.mock.calls[0][0].message).toBe('outbox full or event older than 7 days: dropped');
   });
@@ -311,7 +312,7 @@ describe('outbox', () => {
     const [entry] = ob.add([ev()], { lease: true }).entries;
     await vi.advanceTimersByTimeAsync(0);
     const heard: string[] = [];
-    await ob.now(entry, (a) => heard.push(JSON.stringify(a) + ' after ' + log.length + ' store calls'));
+    await ob.now(entry, (a: unknown) => heard.push(JSON.stringify(a) + ' after ' + log.length + ' store calls'));
     expect(heard).toEqual(['{"related_product_skus":[]} after 1 store calls']);
     expect(log).toEqual(['put ' + entry.k, 'del ' + entry.k]);
   });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Destination, SendResult } from '../../../src/browser/destination';
 import { install } from '../../../src/browser/install';
 import { memoryStore } from '../../../src/browser/store';
-import { createTracker } from '../../../src/browser/tracker';
+import { createTracker } from '../../../src';
 import type { TrackedEvent } from '../../../src/events/types';
 import { ShoptrackError } from '../../../src/events/validate';
 

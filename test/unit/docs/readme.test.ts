@@ -47,7 +47,7 @@ describe('README and docs agree with the code and the build (issue 9, item 14)',
   });
 
   it('states the outbox cap as the code counts it: entries, one per event and destination', async () => {
-    const { MAX_ENTRIES } = await import('../../../src/browser/outbox');
+    const { MAX_ENTRIES } = await import('../../../src/browser/sending');
     expect(readme).toContain('at most ' + MAX_ENTRIES.toLocaleString('en') + ' entries, one per\n  event and destination');
   });
 

@@ -1,0 +1,218 @@
+// The outbox's sending half (outbox.ts is the half the blocking script holds): due entries go out in
+// batches, one tab of the shop at a time (a lock the tabs share is held for the whole round, so no two
+// tabs send the same entry), failures wait for their backoff, and what the page holds when it goes is
+// handed to the browser. The script tag loads this as a chunk of its own (dist/shoptrack-send.js),
+// without blocking the page; bundlers get it with the tracker.
+import { stringify } from '../events/json';
+import { type Destination, KEEPALIVE_BUDGET } from './destination';
+import { type Outbox, type OutboxDeps, openOutbox } from './outbox';
+import { attempt } from './attempt';
+import { type Entry, LEFT_KEY, list, save } from './store';
+
+/** Entries older than this are dropped (and counted): DataCue logs browser events at receipt. */
+export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+/**
+ * Without a lock shared by the tabs, an entry another tab wrote is left to that tab until it is this
+ * far past its due time: a live tab sends its entries when due, so one that late belongs to a tab gone.
+ */
+export const ORPHAN_MS = 60 * 1000;
+/** The outbox holds at most this many entries; past it the oldest are dropped and counted. */
+export const MAX_ENTRIES = 2000;
+/** Bytes of a batch past which it is split (the keepalive budget, with room for headers). */
+export const BATCH_BYTES = KEEPALIVE_BUDGET - 4096;
+/**
+ * How long after a `navigate` event to a page of the shop its pagehide is taken for that navigation.
+ * Past it (a slow server, or a navigation that became a download or was cancelled), the page hands
+ * over what it holds, as at any other pagehide.
+ */
+export const NAVIGATION_MS = 10 * 1000;
+
+/** Whether a destination takes an event sent twice as once (the relay, by event id): those get beacons. */
+const deduplicates = (dests: Destination[], name: string) => dests.some((d) => d.name == name && d.beacon);
+
+export interface Sending {
+  /**
+   * Sends every due entry; concurrent calls share one run, and a call during a run asks for another.
+   * `online`: the network is back, so what waits for any destination is due again.
+   */
+  flush(online?: boolean): Promise<void>;
+  /**
+   * The page is going away (pagehide, or hidden, after which it may be killed unseen): hand what this
+   * tab holds to the browser. Beacons for destinations that deduplicate, keepalive fetches within
+   * the browser's budget for the others. Entries stay until acknowledged. `deduplicatingOnly`: only
+   * what goes to destinations that deduplicate (the relay).
+   */
+  unload(deduplicatingOnly?: boolean): void;
+}
+
+/**
+ * The sending loop. `leaving()` gives 0, or until when the page is taken to be going to a next page of
+ * the shop, which sends what is written: until then the loop starts no request (one on the wire when
+ * the page goes reaches its destination with its answer unread, and the next page sends it again).
+ */
+export interface SendingOptions {
+  /** 0, or until when the page is taken to be going to a next page of the shop (see createSending). */
+  leaving?: () => number;
+}
+
+export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
+  const { leaving = () => 0 } = opts;
+  const { store, pageId: page, onError, dests } = o.deps;
+  const lock = o.deps.lock || ((fn) => fn());
+  let flushing: Promise<void> | undefined;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Splits entries of one destination into requests: by count, by bytes, and solos alone. */
+  const batches = (d: Destination, es: Entry[]): Entry[][] => {
+    const out: Entry[][] = [];
+    let cur: Entry[] = [];
+    let bytes = 0;
+    for (const e of es) {
+      const size = stringify(e.t).length;
+      if (e.solo || !cur.length || cur.length >= d.max || (bytes += size) > BATCH_BYTES) {
+        out.push((cur = [e]));
+        bytes = e.solo ? Infinity : size;
+      } else cur.push(e);
+    }
+    return out;
+  };
+
+  /** The due entries, oldest first; past the bounds, the oldest are dropped. */
+  const due = async () => {
+    const t = Date.now();
+    const all = (await store.all()).sort((a, b) => a.t.ts - b.t.ts);
+    const gone: string[] = [];
+    const ready: Entry[] = [];
+    let next = Infinity;
+    const over = all.length - MAX_ENTRIES;
+    all.forEach((e, i) => {
+      if (i < over || t - e.t.ts > MAX_AGE_MS) {
+        gone.push(e.k);
+        o.drop(e, 'outbox full or event older than 7 days: dropped');
+      } else if (e.hold != page && dests.some((d) => d.name == e.d) && !o.inFlight.has(e.k)) {
+        // (Otherwise deferred to the next page, for a destination this page lacks, or being sent.)
+        // An entry that failed before is due again once its destination took something since the last
+        // read; not one another tab leased.
+        const again = e.n && o.dueAgain.has(e.d);
+        const at = o.deps.lock || o.mine.has(e.k) ? (again ? t : e.at) : e.at + ORPHAN_MS;
+        if (at > t) next = Math.min(next, at);
+        else {
+          ready.push(e);
+          o.mine.set(e.k, e);
+        }
+      }
+    });
+    o.dueAgain.clear();
+    if (gone.length) await store.del(gone);
+    return { ready, next };
+  };
+
+  const schedule = (at: number) => {
+    if (at < Infinity) {
+      clearTimeout(timer);
+      timer = setTimeout(flush, at - Date.now());
+    }
+  };
+
+  /** Groups entries by destination and sends each group in batches; `keepalive` at unload. */
+  const send = (es: Entry[], keepalive?: boolean) => {
+    let budget = KEEPALIVE_BUDGET;
+    return Promise.all(
+      dests.map(async (d) => {
+        for (const b of batches(
+          d,
+          es.filter((e) => e.d == d.name),
+        )) {
+          const events = b.map((e) => e.t);
+          if (!keepalive) await o.sendBatch(d, b);
+          else if (d.beacon) d.beacon(events);
+          else if ((budget -= stringify(events).length) > 0) o.sendBatch(d, b, true);
+        }
+      }),
+    );
+  };
+
+  const run = () =>
+    lock(async () => {
+      do {
+        again = false;
+        await o.written;
+        const until = leaving();
+        if (until) return schedule(until);
+        const { ready, next } = await due();
+        await send(ready);
+        if (ready.length) again = true;
+        else schedule(next);
+      } while (again);
+    });
+
+  function flush(online?: boolean): Promise<void> {
+    if (online) for (const d of dests) o.dueAgain.add(d.name);
+    if (flushing) again = true;
+    else flushing = run().catch(onError).finally(() => (flushing = undefined));
+    return flushing!;
+  }
+
+  return {
+    flush,
+    unload(deduplicatingOnly) {
+      send(
+        [...o.mine.values()].filter((e) => e.hold != page && !o.inFlight.has(e.k) && (!deduplicatingOnly || deduplicates(dests, e.d))),
+        true,
+      ).catch(onError);
+    },
+  };
+}
+
+/** The whole outbox, both halves, for bundlers and tests. */
+export const createOutbox = (deps: OutboxDeps): Outbox & Sending => {
+  const o = openOutbox(deps);
+  return Object.assign(o, createSending(o));
+};
+
+/** The Navigation API (Chromium 102 on; not yet in TypeScript's DOM types): what the outbox reads of it. */
+declare const navigation: {
+  addEventListener(
+    type: 'navigate',
+    fn: (e: { destination: { url: string; sameDocument: boolean }; downloadRequest: string | null }) => void,
+  ): void;
+};
+
+/**
+ * Starts sending for the tracker: at once, then whenever the network comes back and when the page
+ * goes (pagehide, not unload: an unload listener keeps the page out of the back-forward cache; hidden
+ * too: a hidden page may be killed unseen). `granted`: whether the shopper allows storage and sending.
+ *
+ * Where a next page of the shop comes (a link, a form, a reload or a navigation by the page's script:
+ * the Navigation API tells where it goes), that page sends what is written: handed over too, it would
+ * reach DataCue twice (no idempotency key). What is not written yet is left for it in localStorage
+ * (LEFT_KEY). A reload from the browser's button, a closing tab and a navigation away from the shop
+ * hand everything over: the browser tells nothing of where they go.
+ */
+export function startSending(o: Outbox, granted: () => boolean): Sending {
+  let nextPageAt = -NAVIGATION_MS;
+  const leaving = () => (Date.now() - nextPageAt < NAVIGATION_MS ? nextPageAt + NAVIGATION_MS : 0);
+  const s = createSending(o, { leaving });
+  attempt(() =>
+    navigation.addEventListener('navigate', (n) => {
+      const toShop = !n.destination.sameDocument && !n.downloadRequest && n.destination.url.startsWith(location.origin + '/');
+      nextPageAt = toShop ? Date.now() : -NAVIGATION_MS;
+    }),
+  );
+  const unload = () => {
+    if (!granted()) return;
+    // Going to a next page of the shop: what goes to the relay is handed over all the same (it
+    // deduplicates, and that page may be one without the script); the rest waits for the next page
+    // with the script.
+    s.unload(!!leaving());
+    if (leaving()) {
+      const left = [...o.mine.values()].filter((e) => o.unwritten.has(e.k));
+      if (left.length) save(LEFT_KEY, list(LEFT_KEY).concat(left));
+    }
+  };
+  addEventListener('pagehide', unload);
+  addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && unload());
+  addEventListener('online', () => granted() && s.flush(true));
+  return s;
+}

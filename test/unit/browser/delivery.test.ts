@@ -1,0 +1,359 @@
+// Issue 14, items 2 and 3, and issue 12, item 1: what waits is due again after a 2xx or when the network
+// comes back; the page view goes out beside its write; a page that goes to a next page of the shop
+// leaves its outbox to that page instead of handing it to keepalive requests.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Destination, SendResult } from '../../../src/browser/destination';
+import { createOutbox } from '../../../src/browser/sending';
+import { UP_MS, UP_TRIES } from '../../../src/browser/outbox';
+import { DELETING_KEY, type Entry, type Store, idbStore, list, memoryStore, save } from '../../../src/browser/store';
+import { createTracker } from '../../../src';
+import { startSending } from '../../../src/browser/sending';
+import { type StartSending, createTracker as createBare } from '../../../src/browser/tracker';
+import { BACKOFF_BASE_MS, backoff } from '../../../src/events/policy';
+import type { TrackedEvent } from '../../../src/events/types';
+
+let seq = 0;
+const ev = (over: Partial<TrackedEvent> = {}): TrackedEvent => ({
+  id: 'd' + ++seq, ts: Date.now(), aid: 'a', sid: 's', uid: null, url: 'https://s.example/', e: { type: 'login' }, ...over,
+});
+
+/** A destination that records each request (and whether it was a keepalive one) and answers from a script. */
+function fakeDest(name = 'dc', answers: ((batch: TrackedEvent[]) => SendResult)[] = []) {
+  const sent: { ids: string[]; keepalive: boolean }[] = [];
+  const d: Destination = {
+    name, max: 10,
+    accepts: () => true,
+    async send(batch, keepalive) {
+      sent.push({ ids: batch.map((t) => t.id), keepalive });
+      const a = answers.shift();
+      return a ? a(batch) : { outcomes: batch.map(() => 'ok' as const) };
+    },
+  };
+  return Object.assign(d, { sent });
+}
+const fail = (batch: TrackedEvent[]): SendResult => ({ outcomes: batch.map(() => 'retry' as const) });
+
+/** A store that logs its writes, to see what was written and when. */
+function spyStore(inner: Store = memoryStore()) {
+  const puts: string[] = [];
+  const store: Store = {
+    all: () => inner.all(),
+    put: async (es) => { puts.push(...es.map((e) => e.k)); await inner.put(es); },
+    del: (ks) => inner.del(ks),
+  };
+  return { store, puts, inner };
+}
+
+describe('what waits is due again', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it('after a 2xx from its destination, not after its backoff', async () => {
+    // The first request fails: its entry waits for a backoff of at least half a base interval.
+    const d = fakeDest('dc', [fail]);
+    const { store, inner } = spyStore();
+    const ob = createOutbox({ store, dests: [d], pageId: 'p', onError: vi.fn() });
+    const first = ev();
+    const added = ob.add([first]);
+    await vi.advanceTimersByTimeAsync(0);
+    await added.written;
+    await ob.flush();
+    const [waiting] = await inner.all();
+    expect(waiting.n).toBe(1);
+    expect(waiting.at - Date.now()).toBeGreaterThanOrEqual(BACKOFF_BASE_MS / 2);
+    // A later event is taken (2xx): in the same run, the first goes again, long before its backoff.
+    const second = ev();
+    const added2 = ob.add([second]);
+    await vi.advanceTimersByTimeAsync(0);
+    await added2.written;
+    await ob.flush();
+    expect(d.sent.map((r) => r.ids)).toEqual([[first.id], [second.id], [first.id]]);
+    expect(await inner.all()).toEqual([]);
+  });
+
+  it('for every destination when the network comes back (flush(true), the online event)', async () => {
+    const dc = fakeDest('dc', [fail]);
+    const relay = fakeDest('relay', [fail]);
+    const { store, inner } = spyStore();
+    const ob = createOutbox({ store, dests: [dc, relay], pageId: 'p', onError: vi.fn() });
+    const added = ob.add([ev()]);
+    await vi.advanceTimersByTimeAsync(0);
+    await added.written;
+    await ob.flush();
+    expect((await inner.all()).map((e) => e.n)).toEqual([1, 1]);
+    // A plain flush leaves them to their backoff.
+    await ob.flush();
+    expect(dc.sent).toHaveLength(1);
+    expect(relay.sent).toHaveLength(1);
+    await ob.flush(true);
+    expect(dc.sent).toHaveLength(2);
+    expect(relay.sent).toHaveLength(2);
+    expect(await inner.all()).toEqual([]);
+  });
+
+  it("not for an entry another tab holds (no Web Locks: it is that tab's until a minute overdue)", async () => {
+    const d = fakeDest('dc');
+    const inner = memoryStore();
+    // Another tab's entry, failed once, due in a second.
+    const theirs: Entry = { k: 'dc:x', d: 'dc', t: ev({ id: 'x' }), n: 1, at: Date.now() + 1000 };
+    await inner.put([theirs]);
+    const ob = createOutbox({ store: inner, dests: [d], pageId: 'p', onError: vi.fn() });
+    const added = ob.add([ev()]);
+    await vi.advanceTimersByTimeAsync(0);
+    await added.written;
+    await ob.flush();
+    await ob.flush(true);
+    expect(d.sent.flatMap((r) => r.ids)).not.toContain('x');
+    expect((await inner.all()).map((e) => e.k)).toEqual(['dc:x']);
+  });
+});
+
+describe('the page view goes out beside its write', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it('is sent before the outbox writes it, and never written once taken', async () => {
+    const d = fakeDest('dc');
+    const { store, puts, inner } = spyStore();
+    const ob = createOutbox({ store, dests: [d], pageId: 'p', onError: vi.fn() });
+    const pv = ev({ e: { type: 'pageview', subtype: 'home' } });
+    const { entries, written } = ob.add([pv], { lease: true });
+    const sent = ob.now(entries[0]);
+    // The request left in the caller's task, before the write's task ran.
+    expect(d.sent).toEqual([{ ids: [pv.id], keepalive: false }]);
+    expect(puts).toEqual([]);
+    // Its answer came before the write's task: the write leaves it out.
+    await vi.advanceTimersByTimeAsync(0);
+    await sent;
+    await written;
+    expect(puts).toEqual([]);
+    expect(await inner.all()).toEqual([]);
+  });
+
+  it('is written, and retried, when its request fails', async () => {
+    const d = fakeDest('dc', [fail]);
+    const { store, inner } = spyStore();
+    const ob = createOutbox({ store, dests: [d], pageId: 'p', onError: vi.fn() });
+    const pv = ev({ e: { type: 'pageview', subtype: 'home' } });
+    const { entries, written } = ob.add([pv], { lease: true });
+    await ob.now(entries[0]);
+    await vi.advanceTimersByTimeAsync(0);
+    await written;
+    expect((await inner.all()).map((e) => [e.k, e.n])).toEqual([['dc:' + pv.id, 1]]);
+    // The tracker flushes after each send at once: that run finds nothing due and sets the retry's timer.
+    await ob.flush();
+    expect(d.sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(5 * 60 * 1000);
+    expect(d.sent.map((r) => r.ids)).toEqual([[pv.id], [pv.id]]);
+    expect(await inner.all()).toEqual([]);
+  });
+});
+
+/** The Navigation API, as far as the tracker reads it: `navigate` events with a destination. */
+function fakeNavigation() {
+  const target = new EventTarget();
+  const go = (url: string, more: { sameDocument?: boolean; downloadRequest?: string | null } = {}) =>
+    target.dispatchEvent(
+      Object.assign(new Event('navigate'), { destination: { url, sameDocument: !!more.sameDocument }, downloadRequest: more.downloadRequest ?? null }),
+    );
+  return { target, go };
+}
+
+describe('leaving for a next page of the shop', () => {
+  beforeEach(() => void vi.spyOn(console, 'warn').mockImplementation(() => {}));
+  let nav: ReturnType<typeof fakeNavigation>;
+  beforeEach(() => {
+    localStorage.clear();
+    nav = fakeNavigation();
+    (globalThis as { navigation?: EventTarget }).navigation = nav.target;
+  });
+  afterEach(() => {
+    delete (globalThis as { navigation?: EventTarget }).navigation;
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  /**
+   * A tracker whose DataCue fails every request while the page lives, so what it tracks stays in the
+   * outbox, and takes what is handed over at pagehide (keepalive).
+   */
+  const page = (store: Store) => {
+    const d = fakeDest('dc');
+    d.send = async (batch, keepalive) => {
+      d.sent.push({ ids: batch.map((t) => t.id), keepalive });
+      return { outcomes: batch.map(() => (keepalive ? ('ok' as const) : ('retry' as const))) };
+    };
+    return { d, t: createTracker({}, { store, destinations: [d] }) };
+  };
+
+  it('hands nothing over: what is written waits for that page, what is not is left in localStorage for it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const store = memoryStore();
+    const { d, t } = page(store);
+    await t.track({ type: 'login' });
+    const written = (await store.all()).map((e) => e.k);
+    expect(written).toHaveLength(1);
+    // Tracked in the task that navigates: not written yet when the page goes.
+    t.track({ type: 'search', term: 'linen' }, false);
+    nav.go(location.origin + '/cart');
+    dispatchEvent(new Event('pagehide'));
+    expect(d.sent.filter((r) => r.keepalive)).toEqual([]);
+    const left = JSON.parse(localStorage.getItem('stk_left') || '[]') as Entry[];
+    expect(left.map((e) => e.t.e.type)).toEqual(['search']);
+    // The next page puts what was left into the outbox, keys and all, and sends both.
+    const next = page(store);
+    await vi.waitFor(async () => expect((await store.all()).map((e) => e.t.e.type).sort()).toEqual(['login', 'search']));
+    expect(localStorage.getItem('stk_left')).toBeNull();
+    // Past the first page's backoff and lease, and the minute after which a tab without Web Locks takes
+    // over another tab's entries.
+    vi.setSystemTime(Date.now() + 120_000);
+    await next.t.flush();
+    expect(next.d.sent.flatMap((r) => r.ids).sort()).toEqual(left.concat(await store.all()).map((e) => e.t.id).filter((x, i, a) => a.indexOf(x) == i).sort());
+    expect(next.d.sent.flatMap((r) => r.ids)).toHaveLength(2);
+  });
+
+  it('starts no request once the navigation began, and sends what waits if the page stays after all', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const store = memoryStore();
+    const d = fakeDest('dc');
+    const t = createTracker({}, { store, destinations: [d] });
+    await t.flush();
+    nav.go(location.origin + '/cart');
+    const tracked = t.track({ type: 'login' });
+    await vi.advanceTimersByTimeAsync(0);
+    await tracked;
+    await t.flush();
+    expect(d.sent).toEqual([]);
+    expect(await store.all()).toHaveLength(1);
+    // No pagehide came: the navigation was cancelled (or became a download); the loop goes on.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(d.sent.flatMap((r) => r.ids)).toHaveLength(1);
+    expect(await store.all()).toEqual([]);
+  });
+
+  it('hands everything over where the navigation leaves the shop, is a download, or stays in the document', async () => {
+    for (const [url, more] of [
+      ['https://elsewhere.example/', {}],
+      [location.origin + '/invoice.pdf', { downloadRequest: 'invoice.pdf' }],
+      [location.origin + '/#reviews', { sameDocument: true }],
+    ] as const) {
+      const store = memoryStore();
+      const { d, t } = page(store);
+      await t.track({ type: 'login' });
+      nav.go(url, more);
+      dispatchEvent(new Event('pagehide'));
+      expect(d.sent.filter((r) => r.keepalive).flatMap((r) => r.ids)).toHaveLength(1);
+      expect(localStorage.getItem('stk_left')).toBeNull();
+    }
+  });
+
+  it('hands everything over when the pagehide comes long after the navigation began (it was cancelled)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const store = memoryStore();
+    const { d, t } = page(store);
+    await t.track({ type: 'login' });
+    nav.go(location.origin + '/cart');
+    vi.setSystemTime(Date.now() + 11_000);
+    dispatchEvent(new Event('pagehide'));
+    expect(d.sent.filter((r) => r.keepalive).flatMap((r) => r.ids)).toHaveLength(1);
+  });
+});
+
+describe('the sending half (a chunk of the script tag)', () => {
+  beforeEach(() => void vi.spyOn(console, 'warn').mockImplementation(() => {}));
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('is what sends an event whose answer the page does not need', async () => {
+    const d = fakeDest('dc');
+    const store = memoryStore();
+    let start!: (s: StartSending) => void;
+    const t = createBare({}, { store, destinations: [d], sending: new Promise<StartSending>((r) => (start = r)) });
+    await t.track({ type: 'login' });
+    // Written, and not sent while the chunk is on its way.
+    expect(d.sent).toEqual([]);
+    expect(await store.all()).toHaveLength(1);
+    start(startSending);
+    await t.flush();
+    expect(d.sent.map((r) => r.keepalive)).toEqual([false]);
+    expect(await store.all()).toEqual([]);
+  });
+
+  it('missing (not given, or failed to load), each event goes at once, and what fails waits in the outbox', async () => {
+    for (const sending of [() => undefined, () => Promise.reject(new Error('shoptrack-send.js did not load'))]) {
+      const d = fakeDest('dc', [fail]);
+      const store = memoryStore();
+      const t = createBare({}, { store, destinations: [d], sending: sending() });
+      await t.flush();
+      await t.track({ type: 'login' });
+      await t.track({ type: 'login' });
+      expect(d.sent.map((r) => r.ids.length)).toEqual([1, 1]);
+      expect((await store.all()).map((e) => e.n)).toEqual([1]);
+    }
+    const said = vi.mocked(console.warn).mock.calls.flat().filter((m) => /sending/.test(m));
+    expect(said).toEqual(['[shoptrack] sending every event at once: Error: shoptrack-send.js did not load']);
+  });
+
+  it('retries a page view whose request at once failed, after its backoff', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const d = fakeDest('dc', [fail]);
+    const store = memoryStore();
+    const t = createTracker({}, { store, destinations: [d] });
+    const answered = t.track({ type: 'pageview', subtype: 'home' });
+    await vi.advanceTimersByTimeAsync(0);
+    await answered;
+    expect((await store.all()).map((e) => e.n)).toEqual([1]);
+    // Backoff of the first retry: at most 1.5 base intervals.
+    await vi.advanceTimersByTimeAsync(BACKOFF_BASE_MS * 1.5);
+    expect(d.sent.map((r) => r.ids.length)).toEqual([1, 1]);
+    expect(await store.all()).toEqual([]);
+  });
+});
+
+describe('a destination that is up', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
+  afterEach(() => vi.useRealTimers());
+
+  /** An entry that has failed `n` times, sent once more to a destination that fails it. */
+  const failAgain = async (n: number, up: boolean, retryAfter?: number) => {
+    const d = fakeDest('dc', [(b) => ({ ...fail(b), retryAfter })]);
+    const ob = createOutbox({ store: memoryStore(), dests: [d], pageId: 'p', onError: vi.fn() });
+    if (up) ob.upAt.dc = Date.now() - UP_MS + 1000;
+    const e: Entry = { k: 'dc:x', d: 'dc', t: ev({ id: 'x' }), n, at: 0 };
+    await ob.sendBatch(d, [e]);
+    return e.at - Date.now();
+  };
+
+  it('(a 2xx within the last minute) makes a failure wait seconds, however often the entry failed', async () => {
+    expect(await failAgain(8, true)).toBeLessThanOrEqual(1.5 * backoff(UP_TRIES, 0.999));
+    expect(await failAgain(8, true)).toBeLessThanOrEqual(6000);
+    // Down (nothing taken for a minute): the backoff the tries earned, minutes.
+    expect(await failAgain(8, false)).toBeGreaterThanOrEqual(backoff(9, 0));
+    // A Retry-After is a pause asked for: kept, and the backoff is the long one.
+    expect(await failAgain(8, true, 90_000)).toBeGreaterThanOrEqual(backoff(9, 0));
+  });
+});
+
+describe('a delete that the page going away cuts short', () => {
+  it('is noted before IndexedDB is asked, and finished by the next page instead of sent again', async () => {
+    localStorage.clear();
+    const store = idbStore(() => {});
+    const e: Entry = { k: 'dc:acked', d: 'dc', t: ev({ id: 'acked' }), n: 0, at: 0 };
+    await store.put([e]);
+    const deleting = store.del([e.k]);
+    expect(list(DELETING_KEY)).toEqual([e.k]);
+    await deleting;
+    expect(list(DELETING_KEY)).toEqual([]);
+    // Now the page goes before IndexedDB did the delete: the entry is still there, and noted.
+    await store.put([e]);
+    save(DELETING_KEY, [e.k]);
+    const next = idbStore(() => {});
+    expect(await next.all()).toEqual([]);
+    expect(list(DELETING_KEY)).toEqual([]);
+    // Gone from IndexedDB itself, not just from one answer.
+    localStorage.clear();
+    expect(await idbStore(() => {}).all()).toEqual([]);
+  });
+});
