@@ -29,6 +29,7 @@ export const datacue = (url: string, apiKey: string, parse: (s: string) => unkno
     const o = outcome(a, 'DataCue');
     return {
       outcomes: batch.map(() => o),
+      status: a.status,
       retryAfter: a.retryAfter,
       // A 2xx without JSON (204, or an HTML page from a proxy) answers nothing to render.
       answer: o == 'ok' && a.body ? attempt(() => parse(a.body!)) : undefined,

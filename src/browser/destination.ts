@@ -11,6 +11,8 @@ export type Outcome = 'ok' | 'retry' | { error: string };
 export interface SendResult {
   /** One per event of the batch, in order. */
   outcomes: Outcome[];
+  /** The HTTP status, where one request carried the batch (0: no answer, as when the page went). */
+  status?: number;
   /** The server's Retry-After, in milliseconds. */
   retryAfter?: number;
   /** The parsed answer of a single-event request (DataCue's recommendations). */

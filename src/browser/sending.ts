@@ -7,6 +7,8 @@ import { stringify } from '../events/json';
 import { type Destination, KEEPALIVE_BUDGET } from './destination';
 import { type Outbox, type OutboxDeps, openOutbox } from './outbox';
 import { attempt } from './attempt';
+import { warn } from './console';
+import type { Config } from './config';
 import { type Entry, LEFT_KEY, list, save } from './store';
 
 /** Entries older than this are dropped (and counted): DataCue logs browser events at receipt. */
@@ -53,10 +55,20 @@ export interface Sending {
 export interface SendingOptions {
   /** 0, or until when the page is taken to be going to a next page of the shop (see createSending). */
   leaving?: () => number;
+  /**
+   * The shop's choice (config `handoff_counts_as_sent`): what a page has on the wire to a destination
+   * that does not deduplicate (DataCue, directly) when it goes away counts as sent. Its entries leave
+   * the store as the request goes out (a failure the page lives to read puts them back), and a request
+   * the page's going cuts short (no answer, once `going()` says so) settles them as sent. Whatever such
+   * a request then fails to deliver is lost: the shop's trade for no doubles.
+   */
+  onWireCountsAsSent?: boolean;
+  /** Whether the page is going away (beforeunload, a navigation, pagehide: within the last seconds). */
+  going?: () => boolean;
 }
 
 export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
-  const { leaving = () => 0 } = opts;
+  const { leaving = () => 0, onWireCountsAsSent, going = () => false } = opts;
   const { store, pageId: page, onError, dests } = o.deps;
   const lock = o.deps.lock || ((fn) => fn());
   let flushing: Promise<void> | undefined;
@@ -115,6 +127,23 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
     }
   };
 
+  /** Sends a batch; with onWireCountsAsSent, what the page's going cuts short counts as sent. */
+  const sendBatch = (d: Destination, b: Entry[], keepalive?: boolean) => {
+    if (!onWireCountsAsSent || deduplicates(dests, d.name)) return o.sendBatch(d, b, keepalive);
+    const counted: Destination = {
+      ...d,
+      async send(batch, keepalive) {
+        const r = await d.send(batch, keepalive);
+        return r.status === 0 && going() ? { ...r, outcomes: batch.map(() => 'ok' as const) } : r;
+      },
+    };
+    const sent = o.sendBatch(counted, b, keepalive);
+    // On the wire: out of the store at once, so that no other page sends it again should this one go
+    // before the answer (a closing tab reads none). A failure the page lives to read puts it back.
+    store.del(b.map((e) => e.k));
+    return sent;
+  };
+
   /** Groups entries by destination and sends each group in batches; `keepalive` at unload. */
   const send = (es: Entry[], keepalive?: boolean) => {
     let budget = KEEPALIVE_BUDGET;
@@ -125,9 +154,9 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
           es.filter((e) => e.d == d.name),
         )) {
           const events = b.map((e) => e.t);
-          if (!keepalive) await o.sendBatch(d, b);
+          if (!keepalive) await sendBatch(d, b);
           else if (d.beacon) d.beacon(events);
-          else if ((budget -= stringify(events).length) > 0) o.sendBatch(d, b, true);
+          else if ((budget -= stringify(events).length) > 0) sendBatch(d, b, true);
         }
       }),
     );
@@ -190,14 +219,22 @@ declare const navigation: {
  * (LEFT_KEY). A reload from the browser's button, a closing tab and a navigation away from the shop
  * hand everything over: the browser tells nothing of where they go.
  */
-export function startSending(o: Outbox, granted: () => boolean): Sending {
+export function startSending(o: Outbox, granted: () => boolean, config: Config): Sending {
   let nextPageAt = -NAVIGATION_MS;
+  /** When the page last said it is going away: beforeunload, a navigation, pagehide. */
+  let goingAt = -NAVIGATION_MS;
+  const going = () => Date.now() - goingAt < NAVIGATION_MS;
   const leaving = () => (Date.now() - nextPageAt < NAVIGATION_MS ? nextPageAt + NAVIGATION_MS : 0);
-  const s = createSending(o, { leaving });
+  const once = config.raw.handoff_counts_as_sent;
+  if (once != null && typeof once != 'boolean') warn('config.handoff_counts_as_sent: must be true or false');
+  const s = createSending(o, { leaving, onWireCountsAsSent: once === true, going });
+  // A reload from the browser's button, a typed URL and a closing tab fire no `navigate`, but this.
+  addEventListener('beforeunload', () => (goingAt = Date.now()));
   attempt(() =>
     navigation.addEventListener('navigate', (n) => {
       const toShop = !n.destination.sameDocument && !n.downloadRequest && n.destination.url.startsWith(location.origin + '/');
       nextPageAt = toShop ? Date.now() : -NAVIGATION_MS;
+      if (!n.destination.sameDocument) goingAt = Date.now();
     }),
   );
   const unload = () => {
@@ -211,7 +248,10 @@ export function startSending(o: Outbox, granted: () => boolean): Sending {
       if (left.length) save(LEFT_KEY, list(LEFT_KEY).concat(left));
     }
   };
-  addEventListener('pagehide', unload);
+  addEventListener('pagehide', () => {
+    goingAt = Date.now();
+    unload();
+  });
   addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && unload());
   addEventListener('online', () => granted() && s.flush(true));
   return s;

@@ -24,7 +24,7 @@ const HELD_KEY = 'stk_held';
 const MAX_HELD = 100;
 
 /** Starts the outbox's sending half (sending.ts's startSending). */
-export type StartSending = (outbox: Outbox, granted: () => boolean) => Sending;
+export type StartSending = (outbox: Outbox, granted: () => boolean, config: Config) => Sending;
 
 export interface TrackerOptions {
   /** The outbox's store; IndexedDB (falling back to memory) when not given. */
@@ -94,7 +94,7 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
   /** Without the sending half, each event is sent at once. */
   let alone = false;
   const started = Promise.resolve(opts.sending).then(
-    (start) => void (start ? (sending = start(outbox, granted)) : (alone = true)),
+    (start) => void (start ? (sending = start(outbox, granted, cfg)) : (alone = true)),
     (err) => {
       alone = true;
       warn('sending every event at once: ' + err);

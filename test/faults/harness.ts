@@ -29,6 +29,8 @@ export interface PageOpts {
   head?: string;
   /** DataCue's events through the relay (`events_url: '/relay/datacue'`, docs/relay.md) instead of directly. */
   datacueViaRelay?: boolean;
+  /** The config's `handoff_counts_as_sent` (README): what a page going away has on the wire to DataCue counts as sent. */
+  handoffCountsAsSent?: boolean;
   /** Which bundle: the tracking-only core (default) or the full one with widgets. */
   bundle?: 'shoptrack-core' | 'shoptrack';
 }
@@ -62,6 +64,7 @@ const faultPages = (registered: PageOpts[]) => (s: { [name: string]: StandIn }) 
   if (url.pathname.startsWith('/cfg/')) {
     const cfg: { [k: string]: unknown } = { api_key: DEMO_API_KEY, events_url: o.csp ? '/faults/dc' : o.datacueViaRelay ? '/relay/datacue' : s.datacue.url, relay_url: '/relay' };
     if (o.consent) cfg.consent = o.consent;
+    if (o.handoffCountsAsSent) cfg.handoff_counts_as_sent = true;
     return send(res, 200, 'text/javascript', 'window.datacueConfig = ' + JSON.stringify(cfg) + ';');
   }
   if (n && url.pathname.startsWith('/shop/')) {

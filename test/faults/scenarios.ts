@@ -597,6 +597,14 @@ const reloadsBrowserRelay = reloadsWith('reload in flight (browser reload), Data
 const reloadsScriptRelay = reloadsWith('reload in flight (page script: location.reload()), DataCue through the relay', 'script', { datacueViaRelay: true });
 const navigationsRelay = navigationsWith('navigate away after track(), DataCue through the relay', { datacueViaRelay: true });
 const tabsComeAndGoRelay = tabsComeAndGoWith('tabs opened and closed, DataCue through the relay', { datacueViaRelay: true });
+// The same with the shop's choice that what a dying page has on the wire to DataCue counts as sent
+// (README, `handoff_counts_as_sent`): no doubles, at the risk of losing what such a request fails to
+// deliver (no request fails in these rows).
+const once = { handoffCountsAsSent: true };
+const reloadsBrowserOnce = reloadsWith('reload in flight (browser reload), handoff_counts_as_sent', 'browser', once);
+const reloadsScriptOnce = reloadsWith('reload in flight (page script: location.reload()), handoff_counts_as_sent', 'script', once);
+const navigationsOnce = navigationsWith('navigate away after track(), handoff_counts_as_sent', once);
+const tabsComeAndGoOnce = tabsComeAndGoWith('tabs opened and closed, handoff_counts_as_sent', once);
 
 export const SCENARIOS: Scenario[] = [
   steady,
@@ -610,14 +618,18 @@ export const SCENARIOS: Scenario[] = [
   flakyQuarticon,
   reloadsBrowser,
   reloadsBrowserRelay,
+  reloadsBrowserOnce,
   reloadsScript,
   reloadsScriptRelay,
+  reloadsScriptOnce,
   navigations,
   navigationsRelay,
+  navigationsOnce,
   threeTabs,
   threeTabsNoLocks,
   tabsComeAndGo,
   tabsComeAndGoRelay,
+  tabsComeAndGoOnce,
   idbMissing,
   idbThrows,
   idbQuota,

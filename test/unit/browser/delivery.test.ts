@@ -357,3 +357,90 @@ describe('a delete that the page going away cuts short', () => {
     expect(await idbStore(() => {}).all()).toEqual([]);
   });
 });
+
+describe('handoff_counts_as_sent (the shop trades a rare loss for no doubles at DataCue)', () => {
+  beforeEach(() => void vi.spyOn(console, 'warn').mockImplementation(() => {}));
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  /** A DataCue whose requests wait until the test answers them, and a relay that takes everything (beacons too). */
+  function page(config: object, store = memoryStore()) {
+    const answers: ((r: SendResult) => void)[] = [];
+    const dc = fakeDest('dc');
+    dc.send = (batch, keepalive) => {
+      dc.sent.push({ ids: batch.map((t) => t.id), keepalive });
+      return new Promise((r) => answers.push(r));
+    };
+    const beacons: string[][] = [];
+    const relay: Destination = {
+      name: 'relay', max: 10, accepts: () => true,
+      send: async (batch) => ({ outcomes: batch.map(() => 'ok' as const) }),
+      beacon: (b) => (beacons.push(b.map((t) => t.id)), true),
+    };
+    const t = createTracker(config, { store, destinations: [dc, relay] });
+    const dcKeys = async () => (await store.all()).filter((e) => e.d == 'dc').map((e) => e.k);
+    return { store, dc, beacons, answers, t, dcKeys };
+  }
+  const retry = (n: number, status: number): SendResult => ({ outcomes: Array(n).fill('retry'), status });
+
+  it('on: an entry leaves the store as its request goes out, so that no other page sends it again', async () => {
+    const p = page({ handoff_counts_as_sent: true });
+    await p.t.track({ type: 'login' });
+    await vi.waitFor(() => expect(p.dc.sent).toHaveLength(1));
+    await vi.waitFor(async () => expect(await p.dcKeys()).toEqual([]));
+    // The second waits behind the first, and is handed over at pagehide: out of the store too.
+    await p.t.track({ type: 'login' });
+    expect(await p.dcKeys()).toHaveLength(1);
+    dispatchEvent(new Event('pagehide'));
+    expect(p.dc.sent.map((r) => r.keepalive)).toEqual([false, true]);
+    await vi.waitFor(async () => expect(await p.dcKeys()).toEqual([]));
+    // The relay's is handed over as always (in a beacon: it deduplicates).
+    expect(p.beacons).toHaveLength(1);
+  });
+
+  it('on: a failure the page lives to read puts the entry back, to be retried', async () => {
+    const p = page({ handoff_counts_as_sent: true });
+    await p.t.track({ type: 'login' });
+    await vi.waitFor(() => expect(p.answers).toHaveLength(1));
+    p.answers[0](retry(1, 500));
+    await vi.waitFor(async () => expect((await p.store.all()).filter((e) => e.d == 'dc').map((e) => e.n)).toEqual([1]));
+  });
+
+  it('on: a request the page\'s going cut short (no answer after beforeunload) counts as sent; before it, it is retried', async () => {
+    const p = page({ handoff_counts_as_sent: true });
+    await p.t.track({ type: 'login' });
+    await vi.waitFor(() => expect(p.answers).toHaveLength(1));
+    // No answer while the page stays (the network): back in the outbox.
+    p.answers[0](retry(1, 0));
+    await vi.waitFor(async () => expect(await p.dcKeys()).toHaveLength(1));
+    const [k] = await p.dcKeys();
+    // Sent again once due (the test flushes), cut short by the page going: counts as sent.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 60_000);
+    p.t.flush();
+    await vi.waitFor(() => expect(p.answers).toHaveLength(2));
+    dispatchEvent(new Event('beforeunload'));
+    p.answers[1](retry(1, 0));
+    await vi.waitFor(async () => expect((await p.t.stats()).sent).toBe(1));
+    expect(await p.dcKeys()).not.toContain(k);
+  });
+
+  it('off (the default): an entry stays in the store until acknowledged, so a next page sends it again', async () => {
+    const p = page({});
+    await p.t.track({ type: 'login' });
+    await vi.waitFor(() => expect(p.dc.sent).toHaveLength(1));
+    dispatchEvent(new Event('beforeunload'));
+    p.answers[0](retry(1, 0));
+    await vi.waitFor(async () => expect((await p.store.all()).filter((e) => e.d == 'dc').map((e) => e.n)).toEqual([1]));
+  });
+
+  it('anything but true or false is refused with a warning naming it, and taken as off', async () => {
+    const p = page({ handoff_counts_as_sent: 'yes' });
+    await p.t.track({ type: 'login' });
+    await vi.waitFor(() => expect(p.dc.sent).toHaveLength(1));
+    expect(await p.dcKeys()).toHaveLength(1);
+    expect(vi.mocked(console.warn).mock.calls.flat()).toContain('[shoptrack] config.handoff_counts_as_sent: must be true or false');
+  });
+});
