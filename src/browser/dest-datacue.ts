@@ -25,7 +25,7 @@ export const datacue = (url: string, apiKey: string, parse: (s: string) => unkno
   accepts: (t) => t.e.type != 'impression',
   async send(batch, keepalive) {
     const bodies = batch.map(toDataCue);
-    const a = await post(url, stringify(bodies[1] ? bodies : bodies[0]), { 'Content-Type': 'application/json', Authorization: datacueAuth(apiKey) }, keepalive);
+    const a = await post(url, stringify(bodies.length > 1 ? bodies : bodies[0]), { 'Content-Type': 'application/json', Authorization: datacueAuth(apiKey) }, keepalive);
     const o = outcome(a, 'DataCue');
     return {
       outcomes: batch.map(() => o),

@@ -53,8 +53,11 @@ export const parse = JSON.parse;
 /** A JSON list kept in localStorage ([] when absent, refused or garbled). */
 export const list = (key: string): unknown[] => attempt(() => parse(localStorage.getItem(key) || '[]')) || [];
 /** Writes a value as JSON; false when storage refused it (private modes, full). */
-// size: 8 B, the comma sequence against a block that returns true.
-export const save = (key: string, value: unknown): boolean => !!attempt(() => (localStorage.setItem(key, stringify(value)), 1));
+export const save = (key: string, value: unknown): boolean =>
+  !!attempt(() => {
+    localStorage.setItem(key, stringify(value));
+    return true;
+  });
 
 /**
  * Entries in memory; with `prefix`, in localStorage instead, one key an entry (prefix + entry key), so
@@ -68,9 +71,18 @@ export function memoryStore(prefix?: string): Store {
       ...memory.values(),
       ...((prefix && attempt(() => Object.keys(localStorage).filter((k) => k.startsWith(prefix)).map((k) => parse(localStorage[k])))) || []),
     ],
-    // size: 6 B, .map as the loop and a comma sequence, against for...of blocks (the core is at its gate).
-    put: async (entries) => void entries.map((e) => (prefix && save(prefix + e.k, e) ? memory.delete(e.k) : memory.set(e.k, e))),
-    del: async (keys) => void keys.map((k) => (memory.delete(k), prefix && attempt(() => localStorage.removeItem(prefix + k)))),
+    async put(entries) {
+      for (const e of entries) {
+        if (prefix && save(prefix + e.k, e)) memory.delete(e.k);
+        else memory.set(e.k, e);
+      }
+    },
+    async del(keys) {
+      for (const k of keys) {
+        memory.delete(k);
+        if (prefix) attempt(() => localStorage.removeItem(prefix + k));
+      }
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // Recently viewed, kept by this browser: built from product_update on product pages, so the `recent`
 // section has something to show before, or without, DataCue's recent_product_skus.
+import { parse } from '../browser/store';
 import { stringify } from '../events/json';
 import type { RecProduct } from '../events/types';
 
@@ -11,7 +12,8 @@ export const RECENT_KEPT = 12;
 export function viewed(p: RecProduct | undefined, store: boolean): RecProduct[] {
   let list: RecProduct[] = [];
   try {
-    list = JSON.parse(localStorage.getItem(RECENT_KEY)!);
+    // The JSON.parse of when the script loaded, not one a page patched since.
+    list = parse(localStorage.getItem(RECENT_KEY)!);
   } catch {
     // Not JSON: a list of none.
   }
