@@ -162,8 +162,13 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
     );
   };
 
-  const run = () =>
-    lock(async () => {
+  /** Waiting for the lock the tabs share: another tab holds it, and sends every entry due meanwhile. */
+  let waiting = false;
+
+  const run = () => {
+    waiting = true;
+    return lock(async () => {
+      waiting = false;
       do {
         again = false;
         await o.written;
@@ -175,6 +180,7 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
         else schedule(next);
       } while (again);
     });
+  };
 
   function flush(online?: boolean): Promise<void> {
     if (online) for (const d of dests) o.dueAgain.add(d.name);
@@ -186,8 +192,18 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
   return {
     flush,
     unload(deduplicatingOnly) {
+      // While another tab holds the lock (Web Locks), that tab sends what is written, this tab's
+      // entries too: handed over as well, they would reach DataCue twice. What is not written yet is
+      // this tab's to hand over.
+      const othersSend = waiting && !!o.deps.lock;
       send(
-        [...o.mine.values()].filter((e) => e.hold != page && !o.inFlight.has(e.k) && (!deduplicatingOnly || deduplicates(dests, e.d))),
+        [...o.mine.values()].filter(
+          (e) =>
+            e.hold != page &&
+            !o.inFlight.has(e.k) &&
+            (!othersSend || o.unwritten.has(e.k)) &&
+            (!deduplicatingOnly || deduplicates(dests, e.d)),
+        ),
         true,
       ).catch(onError);
     },

@@ -37,10 +37,12 @@ export const IDB_TIMEOUT_MS = 3000;
 export const LS_PREFIX = 'stk_o:';
 
 /**
- * Keys being deleted from IndexedDB: noted first (localStorage is synchronous), so that a delete a page
- * going away cuts short is finished by the next page instead of its entries being sent again.
+ * Keys being deleted from IndexedDB, one note per delete (named after its first key) under this prefix:
+ * noted first (localStorage is synchronous), so that a delete a page going away cuts short is finished
+ * by the next page instead of its entries being sent again. A note of its own per delete: no tab reads
+ * and rewrites a list another tab is writing, and no delete costs more as others wait.
  */
-export const DELETING_KEY = 'stk_del';
+export const DELETING_PREFIX = 'stk_del:';
 
 /**
  * Outbox entries not yet written when the page went to a next page of the shop: kept in localStorage
@@ -120,20 +122,22 @@ export function idbStore(onFallback: (err: unknown) => void): Store {
       return promisifyRequest(os.transaction);
     });
   const del = async (keys: string[]) => {
-    save(DELETING_KEY, list(DELETING_KEY).concat(keys));
+    if (!keys.length) return;
+    const note = DELETING_PREFIX + keys[0];
+    save(note, keys);
     await run(
       write((os) => {
         for (const k of keys) os.delete(k);
       }),
       (m) => m.del(keys),
     );
-    save(DELETING_KEY, list(DELETING_KEY).filter((k) => !keys.includes(k as string)));
+    attempt(() => localStorage.removeItem(note));
   };
   return {
     async all() {
       // What a page that went away was deleting: finished first, so it is not sent again.
-      const unfinished = list(DELETING_KEY) as string[];
-      if (unfinished.length) await del(unfinished);
+      const notes = attempt(() => Object.keys(localStorage).filter((k) => k.startsWith(DELETING_PREFIX))) || [];
+      for (const note of notes) await del(list(note) as string[]);
       return run((s) => s('readonly', (os) => promisifyRequest(os.getAll() as IDBRequest<Entry[]>)), (m) => m.all());
     },
     put: (entries) =>

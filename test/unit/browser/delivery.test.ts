@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Destination, SendResult } from '../../../src/browser/destination';
 import { createOutbox } from '../../../src/browser/sending';
 import { UP_MS, UP_TRIES } from '../../../src/browser/outbox';
-import { DELETING_KEY, type Entry, type Store, idbStore, list, memoryStore, save } from '../../../src/browser/store';
+import { DELETING_PREFIX, type Entry, type Store, idbStore, list, memoryStore, save } from '../../../src/browser/store';
 import { createTracker } from '../../../src';
 import { startSending } from '../../../src/browser/sending';
 import { type StartSending, createTracker as createBare } from '../../../src/browser/tracker';
@@ -312,6 +312,52 @@ describe('the sending half (a chunk of the script tag)', () => {
   });
 });
 
+describe('a tab that closes while another holds the lock', () => {
+  /** The lock the shop's tabs share (Web Locks in a browser): one holder at a time, the rest queue. */
+  function sharedLock() {
+    let tail = Promise.resolve();
+    return <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = tail.then(fn);
+      tail = run.then(() => {}, () => {});
+      return run;
+    };
+  }
+
+  it('hands over only what is not written yet: the tab holding the lock sends the rest', async () => {
+    const lock = sharedLock();
+    const store = memoryStore();
+    // Tab A holds the lock: its request is out until the test answers it.
+    let answerA!: () => void;
+    const dcA = fakeDest('dc');
+    dcA.send = (batch, keepalive) => {
+      dcA.sent.push({ ids: batch.map((t) => t.id), keepalive });
+      const ok = { outcomes: batch.map(() => 'ok' as const) };
+      // The first request is answered when the test says; the later ones at once.
+      return dcA.sent.length == 1 ? new Promise((r) => (answerA = () => r(ok))) : Promise.resolve(ok);
+    };
+    const a = createOutbox({ store, dests: [dcA], pageId: 'a', onError: vi.fn(), lock });
+    const first = a.add([ev()]);
+    await first.written;
+    const aFlush = a.flush();
+    await vi.waitFor(() => expect(dcA.sent).toHaveLength(1));
+    // Tab B writes an event; its flush waits for A's lock. B closes.
+    const dcB = fakeDest('dc');
+    const b = createOutbox({ store, dests: [dcB], pageId: 'b', onError: vi.fn(), lock });
+    const written = b.add([ev()]);
+    await written.written;
+    b.flush();
+    const notWritten = ev();
+    b.add([notWritten]);
+    b.unload();
+    // Only the event whose write had not begun goes in B's keepalive request.
+    expect(dcB.sent).toEqual([{ ids: [notWritten.id], keepalive: true }]);
+    // A, answered, goes on to send what B wrote.
+    answerA();
+    await aFlush;
+    expect(dcA.sent.flatMap((r) => r.ids)).toContain(written.entries[0].t.id);
+  });
+});
+
 describe('a destination that is up', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
   afterEach(() => vi.useRealTimers());
@@ -339,19 +385,20 @@ describe('a destination that is up', () => {
 describe('a delete that the page going away cuts short', () => {
   it('is noted before IndexedDB is asked, and finished by the next page instead of sent again', async () => {
     localStorage.clear();
+    const notes = () => Object.keys(localStorage).filter((k) => k.startsWith(DELETING_PREFIX));
     const store = idbStore(() => {});
     const e: Entry = { k: 'dc:acked', d: 'dc', t: ev({ id: 'acked' }), n: 0, at: 0 };
     await store.put([e]);
     const deleting = store.del([e.k]);
-    expect(list(DELETING_KEY)).toEqual([e.k]);
+    expect(notes().map((n) => list(n))).toEqual([[e.k]]);
     await deleting;
-    expect(list(DELETING_KEY)).toEqual([]);
+    expect(notes()).toEqual([]);
     // Now the page goes before IndexedDB did the delete: the entry is still there, and noted.
     await store.put([e]);
-    save(DELETING_KEY, [e.k]);
+    save(DELETING_PREFIX + e.k, [e.k]);
     const next = idbStore(() => {});
     expect(await next.all()).toEqual([]);
-    expect(list(DELETING_KEY)).toEqual([]);
+    expect(notes()).toEqual([]);
     // Gone from IndexedDB itself, not just from one answer.
     localStorage.clear();
     expect(await idbStore(() => {}).all()).toEqual([]);
