@@ -104,7 +104,12 @@ export function mountWidgets(t: Tracker): void {
           empty(e, true);
           return;
         }
-        fill(e, (v || SECTIONS[c.pageType!] || 'related recent').split(' '), (k) => answer[k + '_product_skus'], 'datacue', done);
+        fill(e, {
+          keys: (v || SECTIONS[c.pageType!] || 'related recent').split(' '),
+          items: (k) => answer[k + '_product_skus'],
+          src: 'datacue',
+          last: done,
+        });
       });
       drawBanners(answer, done, (banner_id) => click({ type: 'click', subtype: 'banner', banner_id }));
     };
@@ -125,7 +130,7 @@ export function mountWidgets(t: Tracker): void {
       // in a task of its own, rather than inside the answer's (which draws within one frame).
       if (doc.querySelector(PRICED)) setTimeout(money, 0, 0);
       draw();
-      drawVendors(t, (e, src, items) => fill(e, ['related'], () => items, src, true));
+      drawVendors(t, (e, src, items) => fill(e, { keys: ['related'], items: () => items, src, last: true }));
     };
     if (doc.readyState == 'loading') doc.addEventListener('DOMContentLoaded', start);
     else start();

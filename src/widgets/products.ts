@@ -16,11 +16,21 @@ export const LIMIT = 8;
 
 /** A product card's hook: the caller tracks its clicks and impressions. */
 export type OnCard = (card: HTMLElement, p: RecProduct, src: RecSource, section: string) => void;
-/** Draws a placeholder's sections, one per key with items; hides it when none has any and `last`. */
-export type Fill = (e: HTMLElement, keys: string[], items: (k: string) => unknown, src: RecSource, last: boolean) => void;
+/** What a placeholder shows: a section per key with items, from one source. */
+export interface Sections {
+  /** The sections, in order (related, similar, recent...). */
+  keys: string[];
+  /** A section's items, by key. */
+  items: (key: string) => unknown;
+  src: RecSource;
+  /** No more answers are coming: a placeholder with nothing to show hides. */
+  last: boolean;
+}
+/** Draws a placeholder's sections. */
+export type Fill = (e: HTMLElement, s: Sections) => void;
 
 /** The section drawer for the config `raw` (widget_* options under a placeholder's data-dc-* ones). */
-export const sections = (raw: Dict, money: (n: number) => string, onCard: OnCard): Fill => (e, keys, items, src, last) => {
+export const sections = (raw: Dict, money: (n: number) => string, onCard: OnCard): Fill => (e, { keys, items, src, last }) => {
   const opt = (k: string) => attr(e, 'data-dc-' + k) ?? (raw['widget_' + k] as string | undefined);
   const layout = opt('layout') || 'grid';
   const slider = layout == 'slider';
