@@ -111,6 +111,7 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
         if (at > t) next = Math.min(next, at);
         else {
           ready.push(e);
+          if (!o.mine.has(e.k) && e.t.ts >= startedAt) others.add(e.k);
           o.mine.set(e.k, e);
         }
       }
@@ -164,6 +165,9 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
 
   /** Waiting for the lock the tabs share: another tab holds it, and sends every entry due meanwhile. */
   let waiting = false;
+  /** Entries this tab took up from the store that another tab tracked while this page was open. */
+  const others = new Set<string>();
+  const startedAt = Date.now();
 
   const run = () => {
     waiting = true;
@@ -194,7 +198,8 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
     unload(deduplicatingOnly) {
       // While another tab holds the lock (Web Locks), that tab sends what is written, this tab's
       // entries too: handed over as well, they would reach DataCue twice. What is not written yet is
-      // this tab's to hand over.
+      // this tab's to hand over. Entries another tab tracked while this page was open are that live
+      // tab's to send (Web Locks); earlier pages' entries are handed over as this tab's own.
       const othersSend = waiting && !!o.deps.lock;
       send(
         [...o.mine.values()].filter(
@@ -202,6 +207,7 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
             e.hold != page &&
             !o.inFlight.has(e.k) &&
             (!othersSend || o.unwritten.has(e.k)) &&
+            !(o.deps.lock && others.has(e.k)) &&
             (!deduplicatingOnly || deduplicates(dests, e.d)),
         ),
         true,

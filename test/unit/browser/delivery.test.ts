@@ -358,6 +358,40 @@ describe('a tab that closes while another holds the lock', () => {
   });
 });
 
+describe('a tab holding the lock that closes', () => {
+  it('hands over its own entries, not those of a live tab it took up from the store', async () => {
+    const store = memoryStore();
+    let tail = Promise.resolve();
+    const lock = <T,>(fn: () => Promise<T>): Promise<T> => {
+      const run = tail.then(fn);
+      tail = run.then(() => {}, () => {});
+      return run;
+    };
+    // One event a request; A's first request is never answered.
+    const dcA = fakeDest('dc');
+    dcA.max = 1;
+    dcA.send = (batch, keepalive) => {
+      dcA.sent.push({ ids: batch.map((t) => t.id), keepalive });
+      return new Promise(() => {});
+    };
+    const a = createOutbox({ store, dests: [dcA], pageId: 'a', onError: vi.fn(), lock });
+    const first = a.add([ev()]);
+    await first.written;
+    // Another live tab, B, tracked an event after A opened; it is in the store, after A's first.
+    const fromB = ev({ ts: Date.now() + 1 });
+    await store.put([{ k: 'dc:' + fromB.id, d: 'dc', t: fromB, n: 0, at: Date.now() }]);
+    a.flush();
+    // A sends its first, and holds B's until that is answered.
+    await vi.waitFor(() => expect(dcA.sent.map((r) => r.ids)).toEqual([[first.entries[0].t.id]]));
+    const own = a.add([ev()]);
+    await own.written;
+    a.unload();
+    const handed = dcA.sent.filter((r) => r.keepalive).flatMap((r) => r.ids);
+    expect(handed).toContain(own.entries[0].t.id);
+    expect(handed).not.toContain(fromB.id);
+  });
+});
+
 describe('a destination that is up', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
   afterEach(() => vi.useRealTimers());
