@@ -74,6 +74,11 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
   let flushing: Promise<void> | undefined;
   let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Waiting for the lock the tabs share: another tab holds it, and sends every entry due meanwhile. */
+  let waiting = false;
+  /** Entries this tab took up from the store that another tab tracked while this page was open. */
+  const others = new Set<string>();
+  const startedAt = Date.now();
 
   /** Splits entries of one destination into requests: by count, by bytes, and solos alone. */
   const batches = (d: Destination, es: Entry[]): Entry[][] => {
@@ -162,12 +167,6 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
       }),
     );
   };
-
-  /** Waiting for the lock the tabs share: another tab holds it, and sends every entry due meanwhile. */
-  let waiting = false;
-  /** Entries this tab took up from the store that another tab tracked while this page was open. */
-  const others = new Set<string>();
-  const startedAt = Date.now();
 
   const run = () => {
     waiting = true;
@@ -264,8 +263,10 @@ export function startSending(o: Outbox, granted: () => boolean, config: Config):
     // Going to a next page of the shop: what goes to the relay is handed over all the same (it
     // deduplicates, and that page may be one without the script); the rest waits for the next page
     // with the script.
-    s.unload(!!leaving());
-    if (leaving()) {
+    // Read once: two readings could fall on either side of the navigation's time limit.
+    const toNextPage = !!leaving();
+    s.unload(toNextPage);
+    if (toNextPage) {
       const left = [...o.mine.values()].filter((e) => o.unwritten.has(e.k));
       if (left.length) save(LEFT_KEY, list(LEFT_KEY).concat(left));
     }

@@ -15,7 +15,6 @@ import { warn } from './console';
 import type { Sending } from './sending';
 import { type Entry, LEFT_KEY, type Store, idbStore, list, memoryStore, parse, save } from './store';
 
-export { VERSION };
 /** Order ids already tracked by this browser, so that reloading a confirmation page counts no order twice. */
 const ORDERS_KEY = 'stk_orders';
 const ORDERS_KEPT = 20;

@@ -1,12 +1,12 @@
 // @vitest-environment node
 // One contract, two stores: every test here runs against the SQLite store and the PostgreSQL store, so
 // they cannot drift. The tests of several relays on one store run where the store is shared (PostgreSQL).
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import type { TrackedEvent } from '../../src/events/types';
 import { type Planner, type RelayStore, sqliteStore } from '../../src/relay/store';
 import { PG_SCHEMA_VERSION, pgStore } from '../../src/relay/store-pg';
 import { tempDb, tracked } from '../relay/harness';
-import { syncQueueSuite } from '../relay/sync-queue-suite';
+import { FAR, PAUSE_MS, syncQueueSuite } from '../relay/sync-queue-suite';
 import { createDatabase } from './cluster';
 
 interface Kind {
@@ -46,19 +46,6 @@ const counter: Planner = {
 
 /** Another vendor, with one job per event too. */
 const other: Planner = { ...echo, name: 'other' };
-/** A retry far ahead: a backoff of minutes. */
-const FAR = 3_600_000;
-/** A pause a vendor asked for, short enough to wait out. */
-const PAUSE_MS = 1500;
-
-/** Polls `ok` until it holds (a pause running out), or fails after `timeoutMs`. */
-async function waitFor(ok: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const ev = (aid = 'a1') => tracked({ type: 'pageview', subtype: 'home' }, { aid });
 const ids = (xs: TrackedEvent[]) => xs.map((t) => t.id);
@@ -171,7 +158,7 @@ describe.each(KINDS)('$name store', (kind) => {
     expect(await s.nextDue('echo')).toBe(FAR);
     // A pause of another vendor is no pause of this one.
     await s.pauseTurn('other', FAR);
-    await waitFor(async () => (await s.turnState('echo', 0)).pausedMs == 0);
+    await vi.waitFor(async () => expect((await s.turnState('echo', 0)).pausedMs).toBe(0), { timeout: 10_000, interval: 50 });
     expect(await s.rearm('echo', 3000, 10)).toBe(1);
     expect(await s.nextDue('echo')).toBe(3000);
   });

@@ -1,6 +1,6 @@
 // The sync queue's rules (store.ts SyncQueue), run against every store: SQLite in test/relay/sync-store.test.ts,
 // PostgreSQL in test/pg/store-conformance.test.ts, so the two cannot drift.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RelayStore, SyncChange, SyncOp } from '../../src/relay/store';
 
 const change = (key: string, op: SyncOp = 'upsert', version = 'a', entity = 'product'): SyncChange => ({
@@ -13,20 +13,10 @@ const change = (key: string, op: SyncOp = 'upsert', version = 'a', entity = 'pro
 
 const LEASE = 60_000;
 /** A retry far ahead: a backoff of minutes. */
-const FAR = 3_600_000;
+export const FAR = 3_600_000;
 /** A pause a vendor asked for, short enough to wait out. */
-const PAUSE_MS = 1500;
+export const PAUSE_MS = 1500;
 
-/** Polls `ok` until it holds (a pause running out), or fails after `timeoutMs`. */
-async function until(ok: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** `fresh` makes an empty store and returns how to open it (again: a relay restarted on the same data). */
 export function syncQueueSuite(name: string, fresh: () => Promise<() => RelayStore>) {
   let stores: RelayStore[] = [];
   let reopen: () => RelayStore;
@@ -154,7 +144,8 @@ export function syncQueueSuite(name: string, fresh: () => Promise<() => RelaySto
       expect(await q.rearm('datacue', 10, 10)).toBe(0);
       expect((await store.turnState('datacue', 0)).pausedMs).toBeGreaterThan(0);
       expect(await q.nextDue('datacue')).toBe(FAR);
-      await until(async () => (await store.turnState('datacue', 0)).pausedMs == 0);
+      // The pause runs out.
+      await vi.waitFor(async () => expect((await store.turnState('datacue', 0)).pausedMs).toBe(0), { timeout: 10_000, interval: 50 });
       expect(await q.rearm('datacue', 10, 10)).toBe(1);
       expect(await q.nextDue('datacue')).toBe(10);
     });

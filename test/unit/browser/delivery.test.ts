@@ -11,6 +11,7 @@ import { startSending } from '../../../src/browser/sending';
 import { type StartSending, createTracker as createBare } from '../../../src/browser/tracker';
 import { BACKOFF_BASE_MS, backoff } from '../../../src/events/policy';
 import type { TrackedEvent } from '../../../src/events/types';
+import { sharedLock } from './locks';
 
 let seq = 0;
 const ev = (over: Partial<TrackedEvent> = {}): TrackedEvent => ({
@@ -313,16 +314,6 @@ describe('the sending half (a chunk of the script tag)', () => {
 });
 
 describe('a tab that closes while another holds the lock', () => {
-  /** The lock the shop's tabs share (Web Locks in a browser): one holder at a time, the rest queue. */
-  function sharedLock() {
-    let tail = Promise.resolve();
-    return <T>(fn: () => Promise<T>): Promise<T> => {
-      const run = tail.then(fn);
-      tail = run.then(() => {}, () => {});
-      return run;
-    };
-  }
-
   it('hands over only what is not written yet: the tab holding the lock sends the rest', async () => {
     const lock = sharedLock();
     const store = memoryStore();
@@ -361,12 +352,7 @@ describe('a tab that closes while another holds the lock', () => {
 describe('a tab holding the lock that closes', () => {
   it('hands over its own entries, not those of a live tab it took up from the store', async () => {
     const store = memoryStore();
-    let tail = Promise.resolve();
-    const lock = <T,>(fn: () => Promise<T>): Promise<T> => {
-      const run = tail.then(fn);
-      tail = run.then(() => {}, () => {});
-      return run;
-    };
+    const lock = sharedLock();
     // One event a request; A's first request is never answered.
     const dcA = fakeDest('dc');
     dcA.max = 1;

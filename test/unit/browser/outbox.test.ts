@@ -5,6 +5,7 @@ import { MAX_ENTRIES, ORPHAN_MS, createOutbox } from '../../../src/browser/sendi
 import { BACKOFF_BASE_MS, backoff } from '../../../src/events/policy';
 import { type Entry, LS_PREFIX, type Store, idbStore, memoryStore } from '../../../src/browser/store';
 import type { TrackedEvent } from '../../../src/events/types';
+import { sharedLock } from './locks';
 
 let seq = 0;
 const ev = (over: Partial<TrackedEvent> = {}): TrackedEvent => ({
@@ -29,16 +30,6 @@ function fakeDest(name = 'dc', answers: ((batch: TrackedEvent[]) => SendResult)[
 async function stored(added: { written: Promise<void> }): Promise<void> {
   await vi.advanceTimersByTimeAsync(0);
   await added.written;
-}
-
-/** The lock the shop's tabs share (Web Locks in a browser): one holder at a time, the rest queue. */
-function sharedLock() {
-  let tail = Promise.resolve();
-  return <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(fn);
-    tail = run.then(() => {}, () => {});
-    return run;
-  };
 }
 
 /** A store that records every call, so a test can see what was written before what was sent. */
