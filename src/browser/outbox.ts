@@ -32,10 +32,12 @@ export interface OutboxDeps {
   /** Refused for good, or dropped by the bounds. */
   onError: (err: Error, t?: TrackedEvent) => void;
   /**
-   * Runs `fn` while no other tab of the shop runs it (Web Locks). Without one, each tab sends the
-   * entries it wrote, and takes over another's only once they are ORPHAN_MS overdue (that tab is gone).
+   * Runs `fn` while no other tab of the shop runs it (Web Locks), calling `busy` first when another tab
+   * holds it (this one waits, and the other sends what is written meanwhile). Without one, each tab
+   * sends the entries it wrote, and takes over another's only once they are ORPHAN_MS overdue (that
+   * tab is gone).
    */
-  lock?: <T>(fn: () => Promise<T>) => Promise<T>;
+  lock?: <T>(fn: () => Promise<T>, busy: () => void) => Promise<T>;
 }
 
 /** The outbox's state, shared by this half and sending.ts. */

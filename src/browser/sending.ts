@@ -133,57 +133,76 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
     }
   };
 
+  /**
+   * Bytes of this page's keepalive requests on the wire: the browser refuses one that would take all of
+   * them past KEEPALIVE_BUDGET, and a refused request must not pass for one the page's going cut short.
+   */
+  let keptAlive = 0;
+
   /** Sends a batch; with onWireCountsAsSent, what the page's going cuts short counts as sent. */
-  const sendBatch = (d: Destination, b: Entry[], keepalive?: boolean) => {
-    if (!onWireCountsAsSent || deduplicates(dests, d.name)) return o.sendBatch(d, b, keepalive);
-    const counted: Destination = {
-      ...d,
-      async send(batch, keepalive) {
-        const r = await d.send(batch, keepalive);
-        return r.status === 0 && going() ? { ...r, outcomes: batch.map(() => 'ok' as const) } : r;
-      },
-    };
-    const sent = o.sendBatch(counted, b, keepalive);
-    // On the wire: out of the store at once, so that no other page sends it again should this one go
-    // before the answer (a closing tab reads none). A failure the page lives to read puts it back.
-    store.del(b.map((e) => e.k));
-    return sent;
+  const sendBatch = async (d: Destination, b: Entry[], keepalive: boolean, size: number) => {
+    if (keepalive) keptAlive += size;
+    try {
+      if (!onWireCountsAsSent || deduplicates(dests, d.name)) return await o.sendBatch(d, b, keepalive);
+      const counted: Destination = {
+        ...d,
+        async send(batch, keepalive) {
+          const r = await d.send(batch, keepalive);
+          return r.status === 0 && going() ? { ...r, outcomes: batch.map(() => 'ok' as const) } : r;
+        },
+      };
+      const sent = o.sendBatch(counted, b, keepalive);
+      // On the wire: out of the store at once, so that no other page sends it again should this one go
+      // before the answer (a closing tab reads none). A failure the page lives to read puts it back.
+      store.del(b.map((e) => e.k));
+      return await sent;
+    } finally {
+      if (keepalive) keptAlive -= size;
+    }
   };
 
-  /** Groups entries by destination and sends each group in batches; `keepalive` at unload. */
-  const send = (es: Entry[], keepalive?: boolean) => {
-    let budget = KEEPALIVE_BUDGET;
-    return Promise.all(
+  /**
+   * Groups entries by destination and sends each group in batches; at unload (`unloading`), as keepalive
+   * requests and beacons, without waiting for answers. A page that is going (a navigation out of the
+   * shop, beforeunload) sends what falls due meanwhile as keepalive requests too: its going would cut an
+   * ordinary one short, and entries on the wire are not handed over at pagehide.
+   */
+  const send = (es: Entry[], unloading?: boolean) =>
+    Promise.all(
       dests.map(async (d) => {
         for (const b of batches(
           d,
           es.filter((e) => e.d == d.name),
         )) {
+          // A navigation to a next page of the shop began meanwhile: that page sends the rest.
+          if (!unloading && leaving()) break;
           const events = b.map((e) => e.t);
-          if (!keepalive) await sendBatch(d, b);
+          const size = stringify(events).length;
+          const alive = keptAlive + size <= KEEPALIVE_BUDGET;
+          if (!unloading) await sendBatch(d, b, alive && going(), size);
           else if (d.beacon) d.beacon(events);
-          else if ((budget -= stringify(events).length) > 0) sendBatch(d, b, true);
+          else if (alive) sendBatch(d, b, true, size);
         }
       }),
     );
-  };
 
-  const run = () => {
-    waiting = true;
-    return lock(async () => {
-      waiting = false;
-      do {
-        again = false;
-        await o.written;
-        const until = leaving();
-        if (until) return schedule(until);
-        const { ready, next } = await due();
-        await send(ready);
-        if (ready.length) again = true;
-        else schedule(next);
-      } while (again);
-    });
-  };
+  const run = () =>
+    lock(
+      async () => {
+        waiting = false;
+        do {
+          again = false;
+          await o.written;
+          const until = leaving();
+          if (until) return schedule(until);
+          const { ready, next } = await due();
+          await send(ready);
+          if (ready.length) again = true;
+          else schedule(next);
+        } while (again);
+      },
+      () => (waiting = true),
+    );
 
   function flush(online?: boolean): Promise<void> {
     if (online) for (const d of dests) o.dueAgain.add(d.name);
@@ -198,16 +217,16 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
       // While another tab holds the lock (Web Locks), that tab sends what is written, this tab's
       // entries too: handed over as well, they would reach DataCue twice. What is not written yet is
       // this tab's to hand over. Entries another tab tracked while this page was open are that live
-      // tab's to send (Web Locks); earlier pages' entries are handed over as this tab's own.
+      // tab's to send (Web Locks); earlier pages' entries are handed over as this tab's own. A
+      // destination that deduplicates (the relay) gets all of it: twice costs nothing there.
       const othersSend = waiting && !!o.deps.lock;
       send(
         [...o.mine.values()].filter(
           (e) =>
             e.hold != page &&
             !o.inFlight.has(e.k) &&
-            (!othersSend || o.unwritten.has(e.k)) &&
-            !(o.deps.lock && others.has(e.k)) &&
-            (!deduplicatingOnly || deduplicates(dests, e.d)),
+            (deduplicates(dests, e.d) ||
+              (!deduplicatingOnly && (!othersSend || o.unwritten.has(e.k)) && !(o.deps.lock && others.has(e.k)))),
         ),
         true,
       ).catch(onError);

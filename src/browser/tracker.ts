@@ -19,6 +19,8 @@ import { type Entry, LEFT_KEY, type Store, idbStore, list, memoryStore, parse, s
 const ORDERS_KEY = 'stk_orders';
 const ORDERS_KEPT = 20;
 /** Events deferred to the next page (`track(e, true)`), at most this many. */
+/** The Web Lock the shop's tabs share: one sends the outbox at a time. */
+const LOCK = 'shoptrack-outbox';
 const HELD_KEY = 'stk_held';
 const MAX_HELD = 100;
 
@@ -86,7 +88,8 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
     dests,
     pageId: newId(),
     onError: report,
-    lock: locks && ((fn) => locks.request('shoptrack-outbox', fn) as never),
+    // Taken at once where free; where another tab holds it, `busy` says so before waiting for it.
+    lock: locks && ((fn, busy) => locks.request(LOCK, { ifAvailable: true }, (l) => (l ? fn() : (busy(), locks.request(LOCK, fn)))) as never),
   });
 
   let sending: Sending | undefined;

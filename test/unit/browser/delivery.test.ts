@@ -248,6 +248,51 @@ describe('leaving for a next page of the shop', () => {
     }
   });
 
+  it('sends what falls due after a navigation out of the shop, or after beforeunload, as keepalive requests', async () => {
+    for (const goes of [() => nav.go('https://elsewhere.example/'), () => dispatchEvent(new Event('beforeunload'))]) {
+      const d = fakeDest('dc');
+      const t = createTracker({}, { store: memoryStore(), destinations: [d] });
+      await t.flush();
+      d.sent.length = 0;
+      goes();
+      // Tracked after the page began to go: an ordinary request would be cut short by the next page,
+      // and an entry on the wire is not handed over at pagehide.
+      await t.track({ type: 'login' });
+      await t.flush();
+      expect(d.sent.map((r) => r.keepalive)).toEqual([true]);
+    }
+  });
+
+  it('keeps its keepalive requests within the browser\'s budget in all: what does not fit waits in the outbox', async () => {
+    const store = memoryStore();
+    const d = fakeDest('dc');
+    const answers: ((r: SendResult) => void)[] = [];
+    d.send = (batch, keepalive) => {
+      d.sent.push({ ids: batch.map((t) => t.id), keepalive });
+      return new Promise((r) => answers.push(r));
+    };
+    const t = createTracker({}, { store, destinations: [d] });
+    // Over 32 KB each: one fits the 64 KB budget, two do not.
+    const item = (i: number) => ({ product_id: 'p' + i, variant_id: 'v' + i, quantity: 1, unit_price: 10, currency: 'EUR' });
+    const big = () => ({ type: 'cart' as const, subtype: 'update' as const, cart: Array.from({ length: 500 }, (_, i) => item(i)), cart_link: 'https://s.example/cart' });
+    expect(JSON.stringify(big()).length).toBeGreaterThan(32 * 1024);
+    await t.flush();
+    nav.go('https://elsewhere.example/');
+    t.track(big());
+    await vi.waitFor(() => expect(d.sent).toHaveLength(1));
+    expect(d.sent[0].keepalive).toBe(true);
+    // Tracked while the first is on the wire, handed over at pagehide: past the budget, it stays.
+    t.track(big());
+    await vi.waitFor(async () => expect(await store.all()).toHaveLength(2));
+    dispatchEvent(new Event('pagehide'));
+    expect(d.sent).toHaveLength(1);
+    // Once the first is answered, the budget is free again.
+    answers[0]({ outcomes: ['ok'] });
+    await vi.waitFor(async () => expect(await store.all()).toHaveLength(1));
+    dispatchEvent(new Event('pagehide'));
+    expect(d.sent.map((r) => r.keepalive)).toEqual([true, true]);
+  });
+
   it('hands everything over when the pagehide comes long after the navigation began (it was cancelled)', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const store = memoryStore();
@@ -333,19 +378,37 @@ describe('a tab that closes while another holds the lock', () => {
     await vi.waitFor(() => expect(dcA.sent).toHaveLength(1));
     // Tab B writes an event; its flush waits for A's lock. B closes.
     const dcB = fakeDest('dc');
-    const b = createOutbox({ store, dests: [dcB], pageId: 'b', onError: vi.fn(), lock });
+    const beaconed: string[] = [];
+    const relayB = Object.assign(fakeDest('relay'), { beacon: (batch: TrackedEvent[]) => !!beaconed.push(...batch.map((t) => t.id)) });
+    const b = createOutbox({ store, dests: [dcB, relayB], pageId: 'b', onError: vi.fn(), lock });
     const written = b.add([ev()]);
     await written.written;
     b.flush();
     const notWritten = ev();
     b.add([notWritten]);
     b.unload();
-    // Only the event whose write had not begun goes in B's keepalive request.
+    // Only the event whose write had not begun goes in B's keepalive request to DataCue; the relay,
+    // which deduplicates, has both at once.
     expect(dcB.sent).toEqual([{ ids: [notWritten.id], keepalive: true }]);
+    expect(beaconed).toEqual([written.entries[0].t.id, notWritten.id]);
     // A, answered, goes on to send what B wrote.
     answerA();
     await aFlush;
     expect(dcA.sent.flatMap((r) => r.ids)).toContain(written.entries[0].t.id);
+  });
+});
+
+describe('a tab that closes while its request for the lock is on its way', () => {
+  it('hands over what is written: no other tab holds the lock to send it', async () => {
+    // Free, but granted a task later (Web Locks answers from the browser process).
+    const lock = <T>(fn: () => Promise<T>) => new Promise((r) => setTimeout(r)).then(fn);
+    const dc = fakeDest('dc');
+    const a = createOutbox({ store: memoryStore(), dests: [dc], pageId: 'a', onError: vi.fn(), lock });
+    const written = a.add([ev()]);
+    await written.written;
+    a.flush();
+    a.unload();
+    expect(dc.sent).toEqual([{ ids: [written.entries[0].t.id], keepalive: true }]);
   });
 });
 
