@@ -139,16 +139,24 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
    */
   let keptAlive = 0;
 
-  /** Sends a batch; with onWireCountsAsSent, what the page's going cuts short counts as sent. */
+  /** With onWireCountsAsSent, a destination whose entries leave the store as their request goes out. */
+  const countsOnWire = (d: Destination) => !!onWireCountsAsSent && !deduplicates(dests, d.name);
+
+  /**
+   * Sends a batch. To a destination that counts what is on the wire as sent, every request is a
+   * keepalive one where the budget allows: the page's going never cuts it short, so a failure it reads
+   * is a real one, and puts the entries back. Only an ordinary request that the going cuts short (no
+   * answer) counts as sent.
+   */
   const sendBatch = async (d: Destination, b: Entry[], keepalive: boolean, size: number) => {
     if (keepalive) keptAlive += size;
     try {
-      if (!onWireCountsAsSent || deduplicates(dests, d.name)) return await o.sendBatch(d, b, keepalive);
+      if (!countsOnWire(d)) return await o.sendBatch(d, b, keepalive);
       const counted: Destination = {
         ...d,
         async send(batch, keepalive) {
           const r = await d.send(batch, keepalive);
-          return r.status === 0 && going() ? { ...r, outcomes: batch.map(() => 'ok' as const) } : r;
+          return r.status === 0 && !keepalive && going() ? { ...r, outcomes: batch.map(() => 'ok' as const) } : r;
         },
       };
       const sent = o.sendBatch(counted, b, keepalive);
@@ -179,7 +187,7 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
           const events = b.map((e) => e.t);
           const size = stringify(events).length;
           const alive = keptAlive + size <= KEEPALIVE_BUDGET;
-          if (!unloading) await sendBatch(d, b, alive && going(), size);
+          if (!unloading) await sendBatch(d, b, alive && (going() || countsOnWire(d)), size);
           else if (d.beacon) d.beacon(events);
           else if (alive) sendBatch(d, b, true, size);
         }

@@ -524,7 +524,8 @@ describe('handoff_counts_as_sent (the shop trades a rare loss for no doubles at 
     await p.t.track({ type: 'login' });
     expect(await p.dcKeys()).toHaveLength(1);
     dispatchEvent(new Event('pagehide'));
-    expect(p.dc.sent.map((r) => r.keepalive)).toEqual([false, true]);
+    // Keepalive requests both: the first as every request to DataCue in this mode (within the budget).
+    expect(p.dc.sent.map((r) => r.keepalive)).toEqual([true, true]);
     await vi.waitFor(async () => expect(await p.dcKeys()).toEqual([]));
     // The relay's is handed over as always (in a beacon: it deduplicates).
     expect(p.beacons).toHaveLength(1);
@@ -538,22 +539,39 @@ describe('handoff_counts_as_sent (the shop trades a rare loss for no doubles at 
     await vi.waitFor(async () => expect((await p.store.all()).filter((e) => e.d == 'dc').map((e) => e.n)).toEqual([1]));
   });
 
-  it('on: a request the page\'s going cut short (no answer after beforeunload) counts as sent; before it, it is retried', async () => {
+  it('on: a request is a keepalive one where the budget allows, which the going never cuts short: a failure read after beforeunload is retried', async () => {
     const p = page({ handoff_counts_as_sent: true });
     await p.t.track({ type: 'login' });
     await vi.waitFor(() => expect(p.answers).toHaveLength(1));
+    expect(p.dc.sent[0].keepalive).toBe(true);
+    dispatchEvent(new Event('beforeunload'));
+    p.answers[0](retry(1, 0));
+    await vi.waitFor(async () => expect((await p.store.all()).filter((e) => e.d == 'dc').map((e) => e.n)).toEqual([1]));
+  });
+
+  it('on: an ordinary request (past the keepalive budget) that the page\'s going cut short counts as sent; before it, it is retried', async () => {
+    const p = page({ handoff_counts_as_sent: true });
+    const item = (i: number) => ({ product_id: 'p' + i, variant_id: 'v' + i, quantity: 1, unit_price: 10, currency: 'EUR' });
+    const cart = Array.from({ length: 900 }, (_, i) => item(i));
+    expect(JSON.stringify(cart).length).toBeGreaterThan(64 * 1024);
+    await p.t.track({ type: 'cart', subtype: 'update', cart, cart_link: 'https://s.example/cart' });
+    await vi.waitFor(() => expect(p.answers).toHaveLength(1));
+    expect(p.dc.sent[0].keepalive).toBe(false);
     // No answer while the page stays (the network): back in the outbox.
     p.answers[0](retry(1, 0));
     await vi.waitFor(async () => expect(await p.dcKeys()).toHaveLength(1));
     const [k] = await p.dcKeys();
+    // (The relay took its copy: counted as sent already.)
+    const sent = (await p.t.stats()).sent;
     // Sent again once due (the test flushes), cut short by the page going: counts as sent.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 60_000);
     p.t.flush();
     await vi.waitFor(() => expect(p.answers).toHaveLength(2));
+    expect(p.dc.sent[1].keepalive).toBe(false);
     dispatchEvent(new Event('beforeunload'));
     p.answers[1](retry(1, 0));
-    await vi.waitFor(async () => expect((await p.t.stats()).sent).toBe(1));
+    await vi.waitFor(async () => expect((await p.t.stats()).sent).toBe(sent + 1));
     expect(await p.dcKeys()).not.toContain(k);
   });
 
