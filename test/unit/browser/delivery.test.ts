@@ -539,14 +539,26 @@ describe('handoff_counts_as_sent (the shop trades a rare loss for no doubles at 
     await vi.waitFor(async () => expect((await p.store.all()).filter((e) => e.d == 'dc').map((e) => e.n)).toEqual([1]));
   });
 
-  it('on: a request is a keepalive one where the budget allows, which the going never cuts short: a failure read after beforeunload is retried', async () => {
+  it('on: a request is a keepalive one where the budget allows; with no answer after beforeunload it counts as sent, before it, it is retried', async () => {
     const p = page({ handoff_counts_as_sent: true });
     await p.t.track({ type: 'login' });
     await vi.waitFor(() => expect(p.answers).toHaveLength(1));
     expect(p.dc.sent[0].keepalive).toBe(true);
-    dispatchEvent(new Event('beforeunload'));
+    // No answer while the page stays (the network): back in the outbox.
     p.answers[0](retry(1, 0));
-    await vi.waitFor(async () => expect((await p.store.all()).filter((e) => e.d == 'dc').map((e) => e.n)).toEqual([1]));
+    await vi.waitFor(async () => expect(await p.dcKeys()).toHaveLength(1));
+    const [k] = await p.dcKeys();
+    const sent = (await p.t.stats()).sent;
+    // Sent again once due (the test flushes); no answer once the page is going: counts as sent.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 60_000);
+    p.t.flush();
+    await vi.waitFor(() => expect(p.answers).toHaveLength(2));
+    expect(p.dc.sent[1].keepalive).toBe(true);
+    dispatchEvent(new Event('beforeunload'));
+    p.answers[1](retry(1, 0));
+    await vi.waitFor(async () => expect((await p.t.stats()).sent).toBe(sent + 1));
+    expect(await p.dcKeys()).not.toContain(k);
   });
 
   it('on: an ordinary request (past the keepalive budget) that the page\'s going cut short counts as sent; before it, it is retried', async () => {
