@@ -29,6 +29,9 @@ export const BATCH_BYTES = KEEPALIVE_BUDGET - 4096;
  */
 export const NAVIGATION_MS = 10 * 1000;
 
+/** The BroadcastChannel on which the shop's open tabs say they are there. */
+export const TABS_CHANNEL = 'shoptrack-tabs';
+
 /** Whether a destination takes an event sent twice as once (the relay, by event id): those get beacons. */
 const deduplicates = (dests: Destination[], name: string) => dests.some((d) => d.name == name && d.beacon);
 
@@ -65,10 +68,15 @@ export interface SendingOptions {
   onWireCountsAsSent?: boolean;
   /** Whether the page is going away (beforeunload, a navigation, pagehide: within the last seconds). */
   going?: () => boolean;
+  /**
+   * Whether another tab of the shop is open. While this tab's request for the lock is unanswered, such
+   * a tab may hold the lock and be sending what this one wrote.
+   */
+  otherTabs?: () => boolean;
 }
 
 export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
-  const { leaving = () => 0, onWireCountsAsSent, going = () => false } = opts;
+  const { leaving = () => 0, onWireCountsAsSent, going = () => false, otherTabs = () => false } = opts;
   const { store, pageId: page, onError, dests } = o.deps;
   const lock = o.deps.lock || ((fn) => fn());
   let flushing: Promise<void> | undefined;
@@ -76,6 +84,8 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Waiting for the lock the tabs share: another tab holds it, and sends every entry due meanwhile. */
   let waiting = false;
+  /** This tab asked for the lock and has no answer yet: free, or held by another tab, it does not know. */
+  let asking = false;
   /** Entries this tab took up from the store that another tab tracked while this page was open. */
   const others = new Set<string>();
   const startedAt = Date.now();
@@ -195,10 +205,11 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
       }),
     );
 
-  const run = () =>
-    lock(
+  const run = () => {
+    asking = true;
+    return lock(
       async () => {
-        waiting = false;
+        asking = waiting = false;
         do {
           again = false;
           await o.written;
@@ -210,8 +221,12 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
           else schedule(next);
         } while (again);
       },
-      () => (waiting = true),
+      () => {
+        asking = false;
+        waiting = true;
+      },
     );
+  };
 
   function flush(online?: boolean): Promise<void> {
     if (online) for (const d of dests) o.dueAgain.add(d.name);
@@ -227,8 +242,9 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
       // entries too: handed over as well, they would reach DataCue twice. What is not written yet is
       // this tab's to hand over. Entries another tab tracked while this page was open are that live
       // tab's to send (Web Locks); earlier pages' entries are handed over as this tab's own. A
-      // destination that deduplicates (the relay) gets all of it: twice costs nothing there.
-      const othersSend = waiting && !!o.deps.lock;
+      // destination that deduplicates (the relay) gets all of it: twice costs nothing there. While
+      // the lock has not answered, another open tab is taken to hold it; alone, this tab hands over.
+      const othersSend = !!o.deps.lock && (waiting || (asking && otherTabs()));
       send(
         [...o.mine.values()].filter(
           (e) =>
@@ -276,7 +292,27 @@ export function startSending(o: Outbox, granted: () => boolean, config: Config):
   const leaving = () => (Date.now() - nextPageAt < NAVIGATION_MS ? nextPageAt + NAVIGATION_MS : 0);
   const once = config.raw.handoff_counts_as_sent;
   if (once != null && typeof once != 'boolean') warn('config.handoff_counts_as_sent: must be true or false');
-  const s = createSending(o, { leaving, onWireCountsAsSent: once === true, going });
+  // The other open tabs of the shop, by page id: each says 'hi' when it opens (or comes back from the
+  // back-forward cache), 'here' to a 'hi', and 'bye' at pagehide. The channel is closed while the page
+  // is hidden in that cache, which an open channel could keep it out of.
+  const tabs = new Set<unknown>();
+  let channel: BroadcastChannel | undefined;
+  const say = (kind: string) => attempt(() => channel!.postMessage([kind, o.deps.pageId]));
+  const hello = () => {
+    channel = attempt(() => new BroadcastChannel(TABS_CHANNEL));
+    if (channel)
+      channel.onmessage = (m) =>
+        attempt(() => {
+          const [kind, id] = m.data;
+          if (kind == 'bye') tabs.delete(id);
+          else tabs.add(id);
+          if (kind == 'hi') say('here');
+        });
+    say('hi');
+  };
+  hello();
+  addEventListener('pageshow', (e) => e.persisted && hello());
+  const s = createSending(o, { leaving, onWireCountsAsSent: once === true, going, otherTabs: () => tabs.size > 0 });
   // A reload from the browser's button, a typed URL and a closing tab fire no `navigate`, but this.
   addEventListener('beforeunload', () => (goingAt = Date.now()));
   attempt(() =>
@@ -302,6 +338,9 @@ export function startSending(o: Outbox, granted: () => boolean, config: Config):
   addEventListener('pagehide', () => {
     goingAt = Date.now();
     unload();
+    say('bye');
+    attempt(() => channel!.close());
+    tabs.clear();
   });
   addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && unload());
   addEventListener('online', () => granted() && s.flush(true));

@@ -295,6 +295,28 @@ describe('tabs sharing the outbox (Web Locks)', () => {
     expect(eventsOf('wishlist/add')).toHaveLength(1);
   });
 
+  it('each tab says on a BroadcastChannel that it is open, answers a newcomer, and says goodbye at pagehide', async () => {
+    // A listener on the shop's origin (the inspector has no shoptrack), as another tab's script would be.
+    const listener = await context.newPage();
+    await listener.goto(demo.url + '/inspector');
+    await listener.evaluate(() => {
+      const w = window as { heard?: unknown[] };
+      w.heard = [];
+      const c = new BroadcastChannel('shoptrack-tabs');
+      c.onmessage = (m) => w.heard!.push(m.data);
+    });
+    const heard = () => listener.evaluate(() => (window as { heard?: [string, string][] }).heard!);
+    await page.goto(demo.url + '/product/picnic-blanket');
+    await expect.poll(async () => (await heard()).map(([kind]) => kind)).toContain('hi');
+    const id = (await heard()).find(([kind]) => kind == 'hi')![1];
+    // A newcomer: every open tab answers 'here'.
+    await listener.evaluate(() => new BroadcastChannel('shoptrack-tabs').postMessage(['hi', 'newcomer']));
+    await expect.poll(async () => (await heard()).filter(([kind, who]) => kind == 'here' && who == id)).toHaveLength(1);
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(async () => (await heard()).filter(([kind, who]) => kind == 'bye' && who == id)).toHaveLength(1);
+    page = await context.newPage();
+  });
+
   it('a tab alone that closes right after a write: the event still arrives', async () => {
     await page.goto(demo.url + '/product/picnic-blanket');
     await arrived('pageview/product');

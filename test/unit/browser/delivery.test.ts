@@ -3,8 +3,8 @@
 // leaves its outbox to that page instead of handing it to keepalive requests.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Destination, SendResult } from '../../../src/browser/destination';
-import { createOutbox } from '../../../src/browser/sending';
-import { UP_MS, UP_TRIES } from '../../../src/browser/outbox';
+import { createOutbox, createSending } from '../../../src/browser/sending';
+import { UP_MS, UP_TRIES, openOutbox } from '../../../src/browser/outbox';
 import { DELETING_PREFIX, type Entry, type Store, idbStore, list, memoryStore, save } from '../../../src/browser/store';
 import { createTracker } from '../../../src';
 import { startSending } from '../../../src/browser/sending';
@@ -409,6 +409,20 @@ describe('a tab that closes while its request for the lock is on its way', () =>
     a.flush();
     a.unload();
     expect(dc.sent).toEqual([{ ids: [written.entries[0].t.id], keepalive: true }]);
+  });
+
+  it('hands over only what is not written where another tab of the shop is open: that tab may hold the lock', async () => {
+    const lock = <T>(fn: () => Promise<T>) => new Promise((r) => setTimeout(r)).then(fn);
+    const dc = fakeDest('dc');
+    const o = openOutbox({ store: memoryStore(), dests: [dc], pageId: 'a', onError: vi.fn(), lock });
+    const s = createSending(o, { otherTabs: () => true });
+    const written = o.add([ev()]);
+    await written.written;
+    s.flush();
+    const notWritten = ev();
+    o.add([notWritten]);
+    s.unload();
+    expect(dc.sent).toEqual([{ ids: [notWritten.id], keepalive: true }]);
   });
 });
 
