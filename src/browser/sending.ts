@@ -90,17 +90,20 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
   const others = new Set<string>();
   const startedAt = Date.now();
 
-  /** Splits entries of one destination into requests: by count, by bytes, and solos alone. */
-  const batches = (d: Destination, es: Entry[]): Entry[][] => {
-    const out: Entry[][] = [];
-    let cur: Entry[] = [];
-    let bytes = 0;
+  /**
+   * Splits entries of one destination into requests: by count, by bytes, and solos alone. `size` is
+   * the JSON of the batch's events: theirs, with a comma between and the brackets.
+   */
+  const batches = (d: Destination, es: Entry[]): { b: Entry[]; size: number }[] => {
+    const out: { b: Entry[]; size: number }[] = [];
+    let cur: { b: Entry[]; size: number } | undefined;
     for (const e of es) {
       const size = stringify(e.t).length;
-      if (e.solo || !cur.length || cur.length >= d.max || (bytes += size) > BATCH_BYTES) {
-        out.push((cur = [e]));
-        bytes = e.solo ? Infinity : size;
-      } else cur.push(e);
+      if (e.solo || !cur || cur.b[0].solo || cur.b.length >= d.max || cur.size + size + 1 > BATCH_BYTES) out.push((cur = { b: [e], size: size + 2 }));
+      else {
+        cur.b.push(e);
+        cur.size += size + 1;
+      }
     }
     return out;
   };
@@ -150,7 +153,7 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
   let keptAlive = 0;
 
   /** With onWireCountsAsSent, a destination whose entries leave the store as their request goes out. */
-  const countsOnWire = (d: Destination) => !!onWireCountsAsSent && !deduplicates(dests, d.name);
+  const countsOnWire = (d: Destination) => !!onWireCountsAsSent && !d.beacon;
 
   /**
    * Sends a batch. To a destination that counts what is on the wire as sent, every request is a
@@ -189,14 +192,13 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
   const send = (es: Entry[], unloading?: boolean) =>
     Promise.all(
       dests.map(async (d) => {
-        for (const b of batches(
+        for (const { b, size } of batches(
           d,
           es.filter((e) => e.d == d.name),
         )) {
           // A navigation to a next page of the shop began meanwhile: that page sends the rest.
           if (!unloading && leaving()) break;
           const events = b.map((e) => e.t);
-          const size = stringify(events).length;
           const alive = keptAlive + size <= KEEPALIVE_BUDGET;
           if (!unloading) await sendBatch(d, b, alive && (going() || countsOnWire(d)), size);
           else if (d.beacon) d.beacon(events);

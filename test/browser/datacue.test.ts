@@ -62,6 +62,12 @@ async function arrived(kind: string, match: (e: DataCueEvent) => boolean = () =>
  * once: a page left between the stand-in's receipt and its answer sends the event again from the next
  * page (the fault suite measures that rate), so tests that count exact deliveries leave only settled pages.
  */
+/** Waits until a request to Aqurate (through the relay) names the product. */
+const atAqurate = (productId: string) =>
+  // (Aqurate has requests without a body too, the relay's GETs: JSON.stringify gives undefined for those.)
+  expect
+    .poll(() => demo.standIns.aqurate.received.some((r) => String(JSON.stringify(r.body)).includes(JSON.stringify(productId))), { timeout: 10_000 })
+    .toBe(true);
 const settled = () => page.waitForFunction(() => window.shoptrack.stats().then((s) => s.waiting == 0), undefined, { timeout: 5000 });
 const anonymousId = async () => (await context.cookies()).find((c) => c.name == 'stk_aid')?.value;
 const ids = (skus: unknown) => (skus as { product_id: string }[]).map((s) => s.product_id);
@@ -238,9 +244,7 @@ describe('DataCue browser events from the demo shop', () => {
       }),
     ]);
     // The relay deduplicates: the leaving page handed the event to it (a beacon), and Aqurate has it.
-    // (Aqurate has requests without a body too: JSON.stringify gives undefined for those.)
-    const atAqurate = () => demo.standIns.aqurate.received.some((r) => String(JSON.stringify(r.body)).includes('"303"'));
-    await expect.poll(atAqurate, { timeout: 10_000 }).toBe(true);
+    await atAqurate('303');
     // DataCue does not: handed over too, the next page with the script would send it again (DataCue
     // counts twice). It waits in the outbox for that page.
     expect(eventsOf('wishlist/add')).toEqual([]);
@@ -283,8 +287,7 @@ describe('tabs sharing the outbox (Web Locks)', () => {
     // What goes to the relay is handed over all the same (it deduplicates): once Aqurate has it, the
     // closing tab's pagehide is done. To DataCue it handed nothing: the lock holder sends the store's
     // entries, and handed over too, the event would reach DataCue twice.
-    const atAqurate = () => demo.standIns.aqurate.received.some((r) => String(JSON.stringify(r.body)).includes('"303"'));
-    await expect.poll(atAqurate, { timeout: 10_000 }).toBe(true);
+    await atAqurate('303');
     expect(eventsOf('wishlist/add')).toEqual([]);
     // The holder goes; the next tab with the script takes the lock and sends it, once.
     await holder.evaluate(() => (window as { release?: (v?: unknown) => void }).release?.());
