@@ -275,6 +275,15 @@ describe('widgets in Chromium', () => {
     await page.context().close();
   });
 
+  it("tells a shop's own listener (onAnswer, by its name in the script tag's build) each answer", async () => {
+    const after = 'window.__heard=[];window.shoptrack.onAnswer(function(a,e){__heard.push([e.type,e.subtype,Object.keys(a).sort()])})';
+    const { page, problems } = await open(addPage('/on-answer', { api_key: 'k', page_type: 'home' }, HOME_BODY, { after }));
+    await page.waitForFunction(() => (window as never as { __heard: unknown[] }).__heard.length > 0);
+    expect(await page.evaluate(() => (window as never as { __heard: unknown[] }).__heard)).toEqual([['pageview', 'home', Object.keys(ANSWERS.home).sort()]]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('tracks a click on a recommendation as a deferred DataCue click, sent from the next page', async () => {
     const { page, problems } = await open(addPage('/home-click', { api_key: 'k2', page_type: 'home' }, HOME_BODY));
     await page.waitForSelector('#slider .dc-c');

@@ -35,6 +35,17 @@ describe('script-tag build', () => {
     expect(uses).toEqual([]);
   });
 
+  it("shortens none of the public Tracker's names: a script-tag user calls them by name", () => {
+    const config = readFileSync('esbuild.config.mjs', 'utf8');
+    const shortened = new Set(/const INTERNAL_PROPS =\s*\/\^\((.*)\)\$\//.exec(config)![1].split('|'));
+    const tracker = readFileSync('src/browser/tracker.ts', 'utf8');
+    const body = /export interface Tracker \{([\s\S]*?)\n\}/.exec(tracker)![1];
+    // Members at the interface's own indentation: `name(`, `name:` or `readonly name:`.
+    const members = [...body.matchAll(/^ {2}(?:readonly )?(\w+)[(:]/gm)].map((m) => m[1]);
+    expect(members).toEqual(expect.arrayContaining(['track', 'identify', 'onAnswer', 'anonymousId']));
+    expect(members.filter((n) => shortened.has(n))).toEqual([]);
+  });
+
   it('has every shortened property name in the committed mangle.json', () => {
     const config = readFileSync('esbuild.config.mjs', 'utf8');
     const names = /const INTERNAL_PROPS =\s*\/\^\((.*)\)\$\/;/.exec(config)![1].split('|');
