@@ -171,6 +171,8 @@ export interface ShoptimizaUploader {
   uploadNow(): Promise<UploadResult>;
   /** Uploads at once when an upload is due, else schedules it; does not wait for the upload. */
   start(): void;
+  /** When the armed timer will look again (ms since the epoch); undefined while none is armed. */
+  scheduledAt(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -184,6 +186,7 @@ export function shoptimizaUploader(
   const now = opts.now || Date.now;
   const random = opts.random || Math.random;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt: number | undefined;
   let running: Promise<UploadResult> | undefined;
   let stopped = true;
 
@@ -197,10 +200,15 @@ export function shoptimizaUploader(
 
   const schedule = (at: number) => {
     clearTimeout(timer);
+    timerAt = undefined;
     if (stopped) return;
     // setTimeout holds at most 2^31-1 ms (24.8 days); 7 days fits.
-    timer = setTimeout(() => void run(), Math.max(0, at - now()));
+    timer = setTimeout(() => {
+      timerAt = undefined;
+      void run();
+    }, Math.max(0, at - now()));
     timer.unref();
+    timerAt = at;
   };
 
   const upload = async (): Promise<UploadResult> => {
@@ -251,9 +259,11 @@ export function shoptimizaUploader(
       stopped = false;
       run().catch((err) => log('error', 'the Shoptimiza upload schedule failed', { error: String(err) }));
     },
+    scheduledAt: () => timerAt,
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      timerAt = undefined;
       await running?.catch(() => undefined);
     },
   };

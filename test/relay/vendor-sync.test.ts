@@ -2,7 +2,7 @@
 // and profiles, engage and Shoptimiza (upload and publish), which check every request against the seeds.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PRODUCTS } from '../../demo/catalog';
 import { AQURATE_DEMO_TOKEN, createAqurateStandIn } from '../../demo/standins/aqurate';
 import { ENGAGE_DEMO_TOKEN, createEngageStandIn } from '../../demo/standins/engage';
@@ -197,11 +197,15 @@ describe('Shoptimiza', () => {
     const next = +(await store.getMeta(NEXT_UPLOAD_KEY))!;
     expect(next - Date.now()).toBeGreaterThan(SHOPTIMIZA_UPLOAD_EVERY_MS - 60_000);
 
-    // A relay started again within the 7 days does not upload.
+    // A relay started again within the 7 days does not upload: once it has looked at the schedule, its
+    // timer is armed for the upload already scheduled, and nothing more has reached Shoptimiza.
     const again = shoptimizaUploader(settings(stand), store, quiet);
+    expect(again.scheduledAt()).toBeUndefined();
     again.start();
+    await vi.waitFor(() => expect(again.scheduledAt()).toBe(next), { timeout: 5000, interval: 10 });
     expect(await again.nextUploadAt()).toBe(next);
     await again.stop();
+    expect(again.scheduledAt()).toBeUndefined();
     expect(stand.received).toHaveLength(1);
   });
 
