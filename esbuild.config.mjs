@@ -26,7 +26,7 @@ export const OUTPUTS = [
 // `next` and `entries` are also built-ins' names (iterators, Object.entries): the browser code must not
 // call those, which test/unit/build/build.test.ts checks.
 const INTERNAL_PROPS =
-  /^(outcomes|retryAfter|answer|written|accepts|beacon|solo|hold|persist|session|productUpdate|productId|variantId|categoryId|categoryName|orderId|eventsUrl|relayUrl|cookieDomain|pageType|apiKey|userId|ready|next|entries|dests|store|lock|order|raw|auto|destinations|lease|unload|pageId|del|forget|onError|loaded|deps|counts|mine|inFlight|unwritten|dueAgain|drop|sendBatch)$/;
+  /^(outcomes|retryAfter|answer|written|accepts|beacon|solo|hold|persist|session|productUpdate|productId|variantId|categoryId|categoryName|orderId|eventsUrl|relayUrl|cookieDomain|pageType|apiKey|userId|ready|next|entries|dests|store|lock|order|raw|auto|destinations|lease|unload|pageId|del|forget|onError|loaded|deps|counts|mine|inFlight|unwritten|dueAgain|drop|sendBatch|upAt|lib|opened)$/;
 
 const browser = {
   bundle: true,

@@ -3,10 +3,11 @@
 // The events whose answer the page needs are sent at once, beside their write. Sending the rest —
 // batches, retries, the tabs' lock, the hand-over at pagehide — is sending.ts, which the script tag
 // loads as a chunk of its own without blocking the page.
+import { stringify } from '../events/json';
 import { backoff } from '../events/policy';
 import type { TrackedEvent } from '../events/types';
 import type { Destination, SendResult } from './destination';
-import type { Entry, Store } from './store';
+import { type Entry, type Store, list, save } from './store';
 
 /** An entry sent at once, outside the lock, is not due for others before this: longer than a request may take. */
 export const LEASE_MS = 30 * 1000;
@@ -40,9 +41,22 @@ export interface OutboxDeps {
   lock?: <T>(fn: () => Promise<T>, busy: () => void) => Promise<T>;
 }
 
+/**
+ * The blocking half's JSON writer and localStorage lists (store.ts), lent to the sending half: its
+ * chunk then carries no second copy of them.
+ */
+export interface Lib {
+  json: typeof stringify;
+  list: typeof list;
+  save: typeof save;
+}
+
 /** The outbox's state, shared by this half and sending.ts. */
 export interface Outbox {
   deps: OutboxDeps;
+  lib: Lib;
+  /** When this page opened the outbox (ms): what was deferred before came from earlier pages. */
+  opened: number;
   /** Counts of this page: sent, retried, dropped (the tracker adds what is waiting). */
   counts: Omit<Stats, 'waiting'>;
   /** Entries this tab holds and has not seen resolved: what it hands over at pagehide. */
@@ -82,6 +96,8 @@ export function openOutbox(deps: OutboxDeps): Outbox {
 
   const o: Outbox = {
     deps,
+    lib: { json: stringify, list, save },
+    opened: Date.now(),
     counts: { sent: 0, retried: 0, dropped: 0 },
     mine: new Map(),
     inFlight: new Set(),

@@ -3,13 +3,13 @@
 // tabs send the same entry), failures wait for their backoff, and what the page holds when it goes is
 // handed to the browser. The script tag loads this as a chunk of its own (dist/shoptrack-send.js),
 // without blocking the page; bundlers get it with the tracker.
-import { stringify } from '../events/json';
 import { type Destination, KEEPALIVE_BUDGET } from './destination';
 import { type Outbox, type OutboxDeps, openOutbox } from './outbox';
 import { attempt } from './attempt';
 import { warn } from './console';
 import type { Config } from './config';
-import { type Entry, LEFT_KEY, list, save } from './store';
+import { DELETING_PREFIX, type Entry, HELD_KEY, LEFT_KEY } from './store';
+import type { TrackedEvent } from '../events/types';
 
 /** Entries older than this are dropped (and counted): DataCue logs browser events at receipt. */
 export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -98,7 +98,7 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
     const out: { b: Entry[]; size: number }[] = [];
     let cur: { b: Entry[]; size: number } | undefined;
     for (const e of es) {
-      const size = stringify(e.t).length;
+      const size = o.lib.json(e.t).length;
       if (e.solo || !cur || cur.b[0].solo || cur.b.length >= d.max || cur.size + size + 1 > BATCH_BYTES) out.push((cur = { b: [e], size: size + 2 }));
       else {
         cur.b.push(e);
@@ -111,6 +111,10 @@ export function createSending(o: Outbox, opts: SendingOptions = {}): Sending {
   /** The due entries, oldest first; past the bounds, the oldest are dropped. */
   const due = async () => {
     const t = Date.now();
+    // What a page that went away was deleting (store.ts DELETING_PREFIX): finished first, so it is not
+    // sent again. Deleting the same keys again notes them under the same name, and clears the note.
+    for (const note of attempt(() => Object.keys(localStorage).filter((k) => k.startsWith(DELETING_PREFIX))) || [])
+      await store.del(o.lib.list(note) as string[]);
     const all = (await store.all()).sort((a, b) => a.t.ts - b.t.ts);
     const gone: string[] = [];
     const ready: Entry[] = [];
@@ -287,6 +291,21 @@ declare const navigation: {
  * hand everything over: the browser tells nothing of where they go.
  */
 export function startSending(o: Outbox, granted: () => boolean, config: Config): Sending {
+  const { list, save } = o.lib;
+  // What earlier pages deferred (track(e, true)), and what the last one left unwritten: into the
+  // outbox, to be sent from this page. What this page deferred since it opened the outbox, before this
+  // half came, stays for the next page: moved to the outbox now, its write could be cut short by the
+  // navigation it was deferred for.
+  if (granted()) {
+    const held = list(HELD_KEY) as TrackedEvent[];
+    const left = list(LEFT_KEY) as Entry[];
+    const earlier = held.filter((t) => t.ts < o.opened);
+    attempt(() => localStorage.removeItem(LEFT_KEY));
+    if (earlier.length < held.length) save(HELD_KEY, held.filter((t) => !earlier.includes(t)));
+    else attempt(() => localStorage.removeItem(HELD_KEY));
+    if (earlier.length) o.add(earlier);
+    if (left.length) o.deps.store.put(left);
+  }
   let nextPageAt = -NAVIGATION_MS;
   /** When the page last said it is going away: beforeunload, a navigation, pagehide. */
   let goingAt = -NAVIGATION_MS;

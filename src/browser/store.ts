@@ -50,6 +50,9 @@ export const DELETING_PREFIX = 'stk_del:';
  */
 export const LEFT_KEY = 'stk_left';
 
+/** Events deferred to the next page (`track(e, true)`): localStorage is written at once, before a navigation can cut it short. */
+export const HELD_KEY = 'stk_held';
+
 // Captured when the script loads, before a page's later patches can reach it.
 export const parse = JSON.parse;
 /** A JSON list kept in localStorage ([] when absent, refused or garbled). */
@@ -134,12 +137,7 @@ export function idbStore(onFallback: (err: unknown) => void): Store {
     attempt(() => localStorage.removeItem(note));
   };
   return {
-    async all() {
-      // What a page that went away was deleting: finished first, so it is not sent again.
-      const notes = attempt(() => Object.keys(localStorage).filter((k) => k.startsWith(DELETING_PREFIX))) || [];
-      for (const note of notes) await del(list(note) as string[]);
-      return run((s) => s('readonly', (os) => promisifyRequest(os.getAll() as IDBRequest<Entry[]>)), (m) => m.all());
-    },
+    all: () => run((s) => s('readonly', (os) => promisifyRequest(os.getAll() as IDBRequest<Entry[]>)), (m) => m.all()),
     put: (entries) =>
       run(
         write((os) => {

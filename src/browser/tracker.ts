@@ -13,15 +13,14 @@ import { VERSION } from './version';
 import { attempt } from './attempt';
 import { warn } from './console';
 import type { Sending } from './sending';
-import { type Entry, LEFT_KEY, type Store, idbStore, list, memoryStore, parse, save } from './store';
+import { HELD_KEY, type Store, idbStore, list, memoryStore, parse, save } from './store';
 
 /** Order ids already tracked by this browser, so that reloading a confirmation page counts no order twice. */
 const ORDERS_KEY = 'stk_orders';
 const ORDERS_KEPT = 20;
-/** Events deferred to the next page (`track(e, true)`), at most this many. */
 /** The Web Lock the shop's tabs share: one sends the outbox at a time. */
 const LOCK = 'shoptrack-outbox';
-const HELD_KEY = 'stk_held';
+/** Events deferred to the next page (`track(e, true)`), at most this many. */
 const MAX_HELD = 100;
 
 /** Starts the outbox's sending half (sending.ts's startSending). */
@@ -107,19 +106,6 @@ export function createTracker(raw: unknown, opts: TrackerOptions = {}): Tracker 
     await started;
     if (granted()) await sending?.flush();
   };
-
-  // What earlier pages deferred, and what the last one left unwritten: into the outbox, to be sent from
-  // this page.
-  if (granted()) {
-    const held = list(HELD_KEY) as TrackedEvent[];
-    const left = list(LEFT_KEY) as Entry[];
-    attempt(() => {
-      localStorage.removeItem(HELD_KEY);
-      localStorage.removeItem(LEFT_KEY);
-    });
-    if (held.length) outbox.add(held);
-    if (left.length) current.put(left);
-  }
 
   async function track(input: ShopEvent, defer?: boolean): Promise<unknown> {
     const e = validateEvent(input);

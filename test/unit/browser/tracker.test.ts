@@ -3,6 +3,8 @@ import type { Destination, SendResult } from '../../../src/browser/destination';
 import { install } from '../../../src/browser/install';
 import { memoryStore } from '../../../src/browser/store';
 import { createTracker } from '../../../src';
+import { startSending } from '../../../src/browser/sending';
+import { type StartSending, createTracker as createBare } from '../../../src/browser/tracker';
 import type { TrackedEvent } from '../../../src/events/types';
 import { ShoptrackError } from '../../../src/events/validate';
 
@@ -23,6 +25,15 @@ function dest(name = 'x', answer?: (b: TrackedEvent[]) => SendResult): Destinati
  * test's own 5 s, so that a failure names what never came. Checks wait for a state, never a sleep.
  */
 const WAIT = { timeout: 4_000 };
+
+/**
+ * The next page opens after this one tracked: the clock has moved on by a millisecond at least (a
+ * real navigation takes far longer). A page takes up what was deferred before it opened its outbox.
+ */
+const later = async () => {
+  const t = Date.now();
+  while (Date.now() <= t) await new Promise((r) => setTimeout(r, 1));
+};
 
 describe('tracker', () => {
   beforeEach(() => {
@@ -100,6 +111,7 @@ describe('tracker', () => {
     await page1.track({ type: 'click', subtype: 'product', product_id: 'p2' }, true);
     await page1.flush();
     expect(d1.sent).toHaveLength(0);
+    await later();
     const d2 = dest();
     const page2 = createTracker({}, { store, destinations: [d2], auto: true });
     await page2.flush();
@@ -110,6 +122,7 @@ describe('tracker', () => {
     const never: typeof memoryStore = () => ({ all: async () => [], put: () => new Promise(() => {}), del: async () => {} });
     const page1 = createTracker({}, { store: never(), destinations: [dest()] });
     await page1.track({ type: 'click', subtype: 'banner', banner_id: 'b1' }, true);
+    await later();
     const d2 = dest();
     const page2 = createTracker({}, { store: memoryStore(), destinations: [d2] });
     await page2.flush();
@@ -123,9 +136,33 @@ describe('tracker', () => {
     localStorage.setItem('stk_held', '{not json');
     const d = dest();
     const t = createTracker({}, { store: memoryStore(), destinations: [d] });
+    // The sending half takes the list up as it starts.
+    await t.flush();
     expect(localStorage.getItem('stk_held')).toBeNull();
     await t.track({ type: 'login' }, true);
     expect(JSON.parse(localStorage.getItem('stk_held')!)).toHaveLength(1);
+  });
+
+  it("leaves what this page deferred before its sending half came for the next page, and sends earlier pages'", async () => {
+    const store = memoryStore();
+    const earlier = createTracker({}, { store, destinations: [dest()] });
+    await earlier.track({ type: 'click', subtype: 'product', product_id: 'from-earlier' }, true);
+    await later();
+    // This page's sending half comes as a chunk, after the page deferred a click of its own.
+    let give!: (s: StartSending) => void;
+    const d = dest();
+    const t = createBare({}, { store, destinations: [d], sending: new Promise<StartSending>((r) => (give = r)) });
+    await t.track({ type: 'click', subtype: 'product', product_id: 'from-this-page' }, true);
+    give(startSending);
+    await t.flush();
+    expect(d.sent.map((s) => s.e.product_id)).toEqual(['from-earlier']);
+    expect((JSON.parse(localStorage.getItem('stk_held')!) as TrackedEvent[]).map((s) => s.e.product_id)).toEqual(['from-this-page']);
+    // The next page sends it.
+    await later();
+    const d2 = dest();
+    await createTracker({}, { store: memoryStore(), destinations: [d2] }).flush();
+    expect(d2.sent.map((s) => s.e.product_id)).toEqual(['from-this-page']);
+    expect(localStorage.getItem('stk_held')).toBeNull();
   });
 
   it('tracks the page view from the config by itself', async () => {
