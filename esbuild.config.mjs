@@ -4,8 +4,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 import { execFileSync } from 'node:child_process';
 
-/** The size gates of the issue tracker (bytes, min+gzip): npm test fails past them. */
-export const GATES = { 'dist/shoptrack-core.js': 6 * 1024, 'dist/shoptrack.js': 10 * 1024, 'dist/shoptrack-send.js': 2 * 1024 };
+/**
+ * The size gates (bytes, min+gzip): npm test fails past them. Each script tag blocks the page on 6 KB
+ * at most; its chunks come without blocking: the sending half on every page, the widgets where a page
+ * has use for them.
+ */
+export const GATES = {
+  'dist/shoptrack-core.js': 6 * 1024,
+  'dist/shoptrack.js': 6 * 1024,
+  'dist/shoptrack-send.js': 2 * 1024,
+  'dist/shoptrack-widgets.js': 5 * 1024,
+};
 
 /**
  * What the build writes, in the order of the README's table, which scripts/readme-sizes.mjs writes from
@@ -13,9 +22,10 @@ export const GATES = { 'dist/shoptrack-core.js': 6 * 1024, 'dist/shoptrack.js': 
  * README's benchmark table whose size cell is this file's. A new output (a widget chunk, say) is a row here.
  */
 export const OUTPUTS = [
-  { file: 'dist/shoptrack.js', what: 'script tag: tracking and widgets', size: true, bench: 'shoptrack (full)' },
+  { file: 'dist/shoptrack.js', what: 'script tag: tracking, and the widgets loaded where a page has use for them', size: true, bench: 'shoptrack (full)' },
   { file: 'dist/shoptrack-core.js', what: 'script tag: tracking only', size: true, bench: 'shoptrack-core' },
   { file: 'dist/shoptrack-send.js', what: "chunk beside either script tag: the outbox's sending half, loaded without blocking", size: true },
+  { file: 'dist/shoptrack-widgets.js', what: "chunk beside `shoptrack.js`: the widgets, loaded without blocking on pages with a placeholder or recommendations", size: true },
   { file: 'dist/shoptrack.mjs', what: 'ESM for bundlers: `createTracker`, with type declarations', size: true },
   { file: 'dist/relay.mjs', what: "`import { createRelay } from 'shoptrack/relay'`: the relay for Node, with type declarations" },
   { file: 'dist/relay-cli.js', what: '`npx shoptrack-relay`: the relay server' },
@@ -70,6 +80,7 @@ async function scriptTags() {
     ['src/core.ts', 'dist/shoptrack-core.js'],
     ['src/full.ts', 'dist/shoptrack.js'],
     ['src/send.ts', 'dist/shoptrack-send.js'],
+    ['src/widgets-chunk.ts', 'dist/shoptrack-widgets.js'],
   ])
     cache = await scriptTag(entry, outfile, cache);
   const sorted = Object.fromEntries(Object.entries(cache).sort(([a], [b]) => a.localeCompare(b)));

@@ -91,8 +91,9 @@ export async function startPages(collector: string, scripts: { [sdk: string]: st
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       return res.end(html(collector, m[1]));
     }
-    // shoptrack's chunks, beside its script tag as a shop would serve them (dist/shoptrack-send.js).
-    m = /^\/sdk\/(shoptrack-send)\.js(\?.*)?$/.exec(url);
+    // shoptrack's chunks, beside its script tag as a shop would serve them (dist/shoptrack-send.js,
+    // dist/shoptrack-widgets.js).
+    m = /^\/sdk\/(shoptrack-send|shoptrack-widgets)\.js(\?.*)?$/.exec(url);
     if (m) {
       res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
       res.setHeader('Cache-Control', 'no-store');

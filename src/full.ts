@@ -1,5 +1,6 @@
-// dist/shoptrack.js: tracking and the recommendation widgets.
+// dist/shoptrack.js: tracking, and the recommendation widgets loaded as a chunk where the page has use
+// for them.
 import { install } from './browser/install';
-import { mountWidgets } from './widgets';
+import { loadWidgets } from './widgets/load';
 
-install(window as never, mountWidgets);
+install(window as never, loadWidgets);

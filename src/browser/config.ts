@@ -1,7 +1,7 @@
 // Reads the page's config: window.datacueConfig exactly as DataCue's plugins print it
 // (fixtures/datacue-config, notes/vendors.md), with window.shoptrackConfig on top of it.
 import type { CartItem, Dict, RecProduct } from '../events/types';
-import { ShoptrackError, asId, isObj } from '../events/validate';
+import { EVENT_KINDS, ShoptrackError, asId, isObj } from '../events/validate';
 import { datacueEventsUrl } from '../vendors/datacue';
 
 export type Consent = 'pending' | 'granted' | 'denied';
@@ -31,7 +31,10 @@ export interface Config {
   raw: Dict;
 }
 
-const PAGE_TYPES = ['home', 'product', 'category', 'cart', 'search', '404', 'checkout', 'order confirmation'];
+/** The page types: those of DataCue's page views (events/validate.ts), and the order confirmation. */
+const PAGE_TYPES = EVENT_KINDS.filter((k) => k.startsWith('pageview/'))
+  .map((k) => k.slice(9))
+  .concat('order confirmation');
 export const CONSENTS: Consent[] = ['pending', 'granted', 'denied'];
 const KEY_RULE = 'must be a non-empty string (the DataCue API key)';
 /** A check of a value against a list: true, or the rule naming the list. */

@@ -22,17 +22,19 @@ export const SENDING_FILE = 'shoptrack-send.js';
 
 const queue = (stub?: { q?: unknown }): Queued[] => (Array.isArray(stub?.q) ? stub.q : []);
 
-export function install(w: Host, extend?: (t: Tracker) => void): Tracker | undefined {
+export function install(w: Host, extend?: (t: Tracker, me: HTMLScriptElement | null) => void): Tracker | undefined {
   try {
     // A page may have printed its own stub under either name (or both, as one object).
     const queued = new Set([...queue(w.shoptrack), ...queue(w.datacue)]);
+    // This script: its chunks come from beside it. Only while it runs does the document name it.
+    const me = document.currentScript as HTMLScriptElement | null;
     // The outbox's sending half comes as a chunk, asked for now, while the page goes on.
-    const sending = loadChunk<StartSending>(SENDING_FILE);
+    const sending = loadChunk<StartSending>(SENDING_FILE, me);
     const t = createTracker(pageConfig(w), { auto: true, sending });
     w.shoptrack = t as never;
     // A page's own window.datacue may be read-only; window.shoptrack still works.
     attempt(() => (w.datacue = t as never));
-    extend?.(t);
+    extend?.(t, me);
     for (const [m, args, resolve, reject] of queued)
       attempt(() => Promise.resolve((t[m] as (...a: unknown[]) => unknown)(...Array.from(args))).then(resolve, reject));
     return t;

@@ -1,6 +1,7 @@
 // Validation of the events a shop tracks, by DataCue's "Request parameters" tables (seeds/001).
 // Pure: returns a normalised copy or throws the first problem, naming the field and the rule.
 import type { CartItem, Dict, ShopEvent } from './types';
+import { asId, asNum, isObj } from './values';
 
 /** A problem with an event or the config: the field and the rule it breaks. */
 export class ShoptrackError extends Error {
@@ -13,13 +14,7 @@ export class ShoptrackError extends Error {
   }
 }
 
-export const isObj = (v: unknown): v is { [k: string]: unknown } => typeof v == 'object' && v !== null && !Array.isArray(v);
-const isNum = (v: unknown): v is number => typeof v == 'number' && isFinite(v);
-/** A non-empty string, or a finite number as a string. */
-export const asId = (v: unknown): string | undefined => ((typeof v == 'string' && v) || isNum(v) ? '' + v : undefined);
-/** A number, or a numeric string such as "12.00" as shop plugins print prices. */
-export const asNum = (v: unknown): number | undefined =>
-  isNum(v) ? v : typeof v == 'string' && v.trim() && isNum(+v) ? +v : undefined;
+export { asId, asNum, isObj } from './values';
 
 const fail = (field: string, rule = 'must be a non-empty string'): never => {
   throw new ShoptrackError(field, rule);

@@ -4,8 +4,7 @@
 // data-dc-main-insert-banner="N" / data-dc-sub-insert-banner="N" (1-based, anywhere on the page).
 import type { RecAnswer, RecBanner } from '../events/types';
 import { attr, bad, each, el, empty, link, safeUrl } from './dom';
-
-export const SLOTS = '[data-dc-main-insert-banner],[data-dc-sub-insert-banner]';
+import { SLOTS } from './selectors';
 
 /** A banner's click handler, by its banner_id. */
 export type OnBanner = (id: string) => (ev: MouseEvent) => void;

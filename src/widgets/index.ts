@@ -1,15 +1,17 @@
-// The recommendation widgets (issue 4), in dist/shoptrack.js only: DataCue's [data-dc-products] and
-// [data-dc-banners] placeholders, Quarticon's [data-qc-placement] and Aqurate's [data-aq-recs].
+// The recommendation widgets (issue 4): DataCue's [data-dc-products] and [data-dc-banners]
+// placeholders, Quarticon's [data-qc-placement] and Aqurate's [data-aq-recs]. The script tag loads them
+// as a chunk of their own, dist/shoptrack-widgets.js, where a page has use for them (load.ts).
 import { warn } from '../browser/console';
 import type { Tracker } from '../browser/tracker';
 import { pageEvents } from '../browser/page';
 import type { RecAnswer, ShopEvent } from '../events/types';
-import { asId } from '../events/validate';
+import { asId } from '../events/values';
 import { answersWithRecs } from '../vendors/datacue';
-import { SLOTS, drawBanners } from './banners';
+import { drawBanners } from './banners';
 import { attr, bad, doc, each, empty } from './dom';
 import { TITLES, sections } from './products';
 import { viewed } from './recent';
+import { ANY, PRICED } from './selectors';
 import { addStyle } from './style';
 import { drawVendors } from './vendors';
 
@@ -21,11 +23,11 @@ const SECTIONS: { [pageType: string]: string } = {
 };
 /** How long a click on a recommendation may wait for its event to be written before navigating. */
 export const WRITE_WAIT_MS = 300;
-/** Placeholders that show prices, and every placeholder. */
-const PRICED = '[data-dc-products],[data-qc-placement],[data-aq-recs]';
-const ANY = PRICED + ',[data-dc-banners],' + SLOTS;
-
-export function mountWidgets(t: Tracker): void {
+/**
+ * Mounts the widgets on the tracker's page. `early`: the recommendation answer that came before the
+ * widgets did (the script tag's loader keeps it while the chunk loads).
+ */
+export function mountWidgets(t: Tracker, early?: unknown): void {
   try {
     const c = t.config;
     const raw = c.raw;
@@ -114,7 +116,7 @@ export function mountWidgets(t: Tracker): void {
       drawBanners(answer, done, (banner_id) => click({ type: 'click', subtype: 'banner', banner_id }));
     };
 
-    t.onAnswer((a) => {
+    const answered = (a: unknown) => {
       const local = answer.recent_product_skus;
       answer = { ...(a as RecAnswer) };
       // DataCue's own recent list wins once it has something; until then the local one shows.
@@ -122,7 +124,9 @@ export function mountWidgets(t: Tracker): void {
       done = true;
       // Before DOMContentLoaded this draws the placeholders parsed so far; start() draws them all.
       draw();
-    });
+    };
+    t.onAnswer(answered);
+    if (early) answered(early);
 
     const start = () => {
       if (!found()) return;

@@ -1,5 +1,5 @@
 // Sections of recommended products: a title, then a grid or a scroll-snap slider of product cards.
-import { asNum } from '../events/validate';
+import { asNum } from '../events/values';
 import type { Dict, RecProduct, RecSource } from '../events/types';
 import { attr, bad, el, empty, link, safeUrl } from './dom';
 

@@ -1,7 +1,7 @@
 // The widgets' one stylesheet, in a cascade layer so that any rule of the shop's wins over it, themed
 // by the --dc-* custom properties. A card's height follows from its width alone, so the space a
 // placeholder reserves before its answer is the space a one-row section takes: no layout shift.
-import { SLOTS } from './banners';
+import { SLOTS } from './selectors';
 import { doc } from './dom';
 
 const CSS =

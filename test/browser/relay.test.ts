@@ -22,6 +22,7 @@ declare global {
 
 const BUNDLE = readFileSync(new URL('../../dist/shoptrack.js', import.meta.url), 'utf8');
 const SENDING = readFileSync(new URL('../../dist/shoptrack-send.js', import.meta.url), 'utf8');
+const WIDGETS = readFileSync(new URL('../../dist/shoptrack-widgets.js', import.meta.url), 'utf8');
 let browser: Browser;
 let vendors: Vendors;
 let relay: Relay;
@@ -58,6 +59,7 @@ beforeAll(async () => {
     if (path == '/dc') return void res.writeHead(204, { 'access-control-allow-origin': '*' }).end();
     if (path == '/shoptrack.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(BUNDLE);
     if (path == '/shoptrack-send.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(SENDING);
+    if (path == '/shoptrack-widgets.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(WIDGETS);
     if (PAGES[path]) return void res.writeHead(200, { 'content-type': 'text/html' }).end(html(PAGES[path]));
     res.writeHead(404).end();
   });

@@ -10,6 +10,7 @@ import { launch } from './chromium';
 
 const SCRIPT = readFileSync('dist/shoptrack.js', 'utf8');
 const SENDING = readFileSync('dist/shoptrack-send.js', 'utf8');
+const WIDGETS = readFileSync('dist/shoptrack-widgets.js', 'utf8');
 const SHOTS = 'test-results';
 /**
  * DataCue answers for the key "held" wait here until the test calls release(): the test, not a timer,
@@ -111,6 +112,10 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   };
   if (p == '/shoptrack.js') return send(200, SCRIPT, 'text/javascript');
   if (p == '/shoptrack-send.js') return send(200, SENDING, 'text/javascript');
+  if (p == '/shoptrack-widgets.js') {
+    hits.push({ path: p, at: Date.now(), body: null });
+    return send(200, WIDGETS, 'text/javascript');
+  }
   if (p.startsWith('/img/')) return send(200, svg(p.slice(5).replace('.svg', '')), 'image/svg+xml');
   if (p == '/dc') {
     const raw = JSON.parse(await read(req));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 /** The source files that end up in the script-tag bundles, as esbuild resolves them (not node_modules). */
 async function bundledSources(): Promise<string[]> {
-  const r = await build({ entryPoints: ['src/full.ts', 'src/core.ts', 'src/send.ts'], bundle: true, write: false, metafile: true, outdir: 'unused', logLevel: 'silent' });
+  const r = await build({ entryPoints: ['src/full.ts', 'src/core.ts', 'src/send.ts', 'src/widgets-chunk.ts'], bundle: true, write: false, metafile: true, outdir: 'unused', logLevel: 'silent' });
   return Object.keys(r.metafile.inputs).filter((f) => f.startsWith('src/'));
 }
 
@@ -26,6 +26,7 @@ describe('script-tag build', () => {
     const browserCode = await bundledSources();
     expect(browserCode).toContain('src/browser/tracker.ts');
     expect(browserCode).toContain('src/browser/sending.ts');
+    expect(browserCode).toContain('src/widgets/index.ts');
     const uses = browserCode.flatMap((f) =>
       readFileSync(f, 'utf8')
         .split('\n')
