@@ -16,7 +16,7 @@ export interface Script {
 }
 
 export const SCRIPTS: Script[] = [
-  { name: 'shoptrack', what: 'dist/shoptrack.js (full: tracking + widgets)', file: 'dist/shoptrack.js', run: true },
+  { name: 'shoptrack', what: 'dist/shoptrack.js (tracking; its widgets chunk, shoptrack-widgets.js, comes beside it on a home page)', file: 'dist/shoptrack.js', run: true },
   { name: 'shoptrack-core', what: 'dist/shoptrack-core.js (tracking only)', file: 'dist/shoptrack-core.js', run: true },
   { name: 'snowplow', what: '@snowplow/browser-tracker: newTracker + trackPageView + trackSelfDescribingEvent', file: 'bench/dist/snowplow.js', run: true },
   { name: 'rudderstack', what: '@rudderstack/analytics-js/bundled: load + page + track', file: 'bench/dist/rudderstack.js', run: true },
