@@ -33,7 +33,7 @@ export interface Config {
 
 /** The page types: those of DataCue's page views (events/validate.ts), and the order confirmation. */
 const PAGE_TYPES = EVENT_KINDS.filter((k) => k.startsWith('pageview/'))
-  .map((k) => k.slice(9))
+  .map((k) => k.slice('pageview/'.length))
   .concat('order confirmation');
 export const CONSENTS: Consent[] = ['pending', 'granted', 'denied'];
 const KEY_RULE = 'must be a non-empty string (the DataCue API key)';

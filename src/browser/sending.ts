@@ -300,8 +300,9 @@ export function startSending(o: Outbox, granted: () => boolean, config: Config):
     const held = list(HELD_KEY) as TrackedEvent[];
     const left = list(LEFT_KEY) as Entry[];
     const earlier = held.filter((t) => t.ts < o.opened);
+    const mine = held.filter((t) => t.ts >= o.opened);
     attempt(() => localStorage.removeItem(LEFT_KEY));
-    if (earlier.length < held.length) save(HELD_KEY, held.filter((t) => !earlier.includes(t)));
+    if (mine.length) save(HELD_KEY, mine);
     else attempt(() => localStorage.removeItem(HELD_KEY));
     if (earlier.length) o.add(earlier);
     if (left.length) o.deps.store.put(left);

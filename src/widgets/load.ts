@@ -6,12 +6,13 @@ import { pageEvents } from '../browser/page';
 import type { Tracker } from '../browser/tracker';
 import { warn } from '../browser/console';
 import { answersWithRecs } from '../vendors/datacue';
+import type { mountWidgets } from './index';
 import { PRICED } from './selectors';
 
 export const WIDGETS_FILE = 'shoptrack-widgets.js';
 
-/** What the chunk brings (widgets/index.ts mountWidgets): mounts the widgets, drawing the answer that came before them. */
-export type MountWidgets = (t: Tracker, early?: unknown) => void;
+/** What the chunk brings: mounts the widgets, drawing the answer that came before them. */
+export type MountWidgets = typeof mountWidgets;
 
 /** `me`: the script tag, beside which the chunk is. */
 export function loadWidgets(t: Tracker, me: HTMLScriptElement | null): void {

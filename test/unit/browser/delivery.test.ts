@@ -406,9 +406,10 @@ describe('a tab that closes while another holds the lock', () => {
 });
 
 describe('a tab that closes while its request for the lock is on its way', () => {
+  /** Free, but granted a task later (Web Locks answers from the browser process). */
+  const lock = <T>(fn: () => Promise<T>) => new Promise((r) => setTimeout(r)).then(fn);
+
   it('hands over what is written: no other tab holds the lock to send it', async () => {
-    // Free, but granted a task later (Web Locks answers from the browser process).
-    const lock = <T>(fn: () => Promise<T>) => new Promise((r) => setTimeout(r)).then(fn);
     const dc = fakeDest('dc');
     const a = createOutbox({ store: memoryStore(), dests: [dc], pageId: 'a', onError: vi.fn(), lock });
     const written = a.add([ev()]);
@@ -419,7 +420,6 @@ describe('a tab that closes while its request for the lock is on its way', () =>
   });
 
   it('hands over only what is not written where another tab of the shop is open: that tab may hold the lock', async () => {
-    const lock = <T>(fn: () => Promise<T>) => new Promise((r) => setTimeout(r)).then(fn);
     const dc = fakeDest('dc');
     const o = openOutbox({ store: memoryStore(), dests: [dc], pageId: 'a', onError: vi.fn(), lock });
     const s = createSending(o, { otherTabs: () => true });
